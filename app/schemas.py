@@ -1,0 +1,113 @@
+"""Public shapes of the API: what clients see, independent of how rows are stored.
+
+Multilingual fields are maps keyed by BCP 47 tag, in printed order. Nested models never recurse
+back to their parent, so serialising one never walks the whole graph.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class JournalSummary(BaseModel):
+    id: int
+    title: dict[str, str] = Field(examples=[{"en": "Journal of Examples"}])
+    issn_print: str | None = Field(default=None, examples=["1234-5678"])
+    issn_online: str | None = None
+    publisher: str | None = None
+    base_url: str | None = None
+
+
+class IssueSummary(BaseModel):
+    id: int
+    volume: str | None = Field(default=None, examples=["8"])
+    number: str | None = Field(default=None, examples=["2"])
+    year: int | None = Field(default=None, examples=[2021])
+
+
+class ArticleAuthor(BaseModel):
+    """An author as credited on one article: position, and affiliation at the time."""
+
+    id: int
+    position: int
+    family: str | None = None
+    given: str | None = None
+    affiliation: str | None = None
+    orcid: str | None = None
+
+
+class GalleyPublic(BaseModel):
+    label: str = Field(examples=["PDF"])
+    locale: str | None = Field(default=None, examples=["ru"])
+    url: str | None = None
+
+
+class ArticleSummary(BaseModel):
+    """An article as listed: enough to show a result line and follow the link."""
+
+    id: int
+    doi: str | None = None
+    title: dict[str, str] = Field(examples=[{"en": "An example title"}])
+    journal_id: int
+    issue_id: int | None = None
+    year: int | None = None
+    published: date | None = None
+
+
+class ArticlePublic(BaseModel):
+    """One article with everything the page told us, ready for any renderer."""
+
+    id: int
+    doi: str | None = None
+    source_url: str | None = None
+    ojs_article_id: int | None = None
+    journal: JournalSummary
+    issue: IssueSummary | None = None
+    title: dict[str, str] = Field(examples=[{"en": "An example title"}])
+    abstract: dict[str, str] = Field(default_factory=dict)
+    keywords: dict[str, list[str]] = Field(
+        default_factory=dict, examples=[{"en": ["first term", "second term"]}]
+    )
+    authors: list[ArticleAuthor] = Field(default_factory=list)
+    galleys: list[GalleyPublic] = Field(default_factory=list)
+    language: str | None = Field(default=None, description="Language of the full text (BCP 47).")
+    pages: str | None = None
+    published: date | None = None
+    reference_count: int = 0
+    updated_at: datetime
+
+
+class ReferencePublic(BaseModel):
+    """One entry of an article's reference list: the raw text as printed, and its structure."""
+
+    id: int
+    article_id: int
+    position: int
+    raw: str
+    doi: str | None = None
+    csl: dict[str, Any] = Field(default_factory=dict, description="CSL-JSON item.")
+
+
+class Page(BaseModel, Generic[T]):
+    """A keyset-paginated list: follow ``next_cursor`` (or the ``Link: rel=next`` header)."""
+
+    items: list[T]
+    next_cursor: str | None = None
+    total: int | None = None
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
