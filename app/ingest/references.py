@@ -1,0 +1,572 @@
+"""Reference string → CSL-JSON item.
+
+A hybrid, because no single method handles all the styles our journals print:
+
+* identifiers (DOI, URL, PMID, PMCID, ISBN) are found by rules in the whole string first and cut out,
+  since their forms are fixed and a tagger only blurs them;
+* GOST references (``Authors Title // Journal. Year. Т. 5, № 2. С. 10-20.``) are split by rules on
+  ``//``, the one separator that style guarantees;
+* everything else is labelled word by word by a CRF trained on AnyStyle's data
+  (:mod:`app.ingest.reference_model`), and the labelled segments are turned into fields here.
+
+Authors are the printed names in order; a trailing ``et al.``/``и др.`` is never turned into a name:
+it is recorded as ``"note": "et al."`` (CSL's free-text note), so clients can still see the list
+is truncated.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from app.ingest.identifiers import (
+    DOI_SPAN,
+    find_isbn,
+    find_pmcid,
+    find_pmid,
+    normalize_doi,
+)
+from app.ingest.languages import detect_language
+from app.ingest.reference_model import tag, tokenize
+
+DASH = "-‐‑‒–—―−"
+_DASH_RE = f"[{DASH}]"
+_QUOTES = (("“", "”"), ('"', '"'), ("«", "»"), ("‘", "’"), ("``", "''"), ("„", "“"), ("'", "'"))
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_ET_AL = re.compile(r"[,;]?\s*(?:\bet\s*al\b\.?|\bи\s+др\b\.?|\bu\.\s*a\.)\s*[.,;:]*\s*$", re.IGNORECASE)
+_PARTICLES = {
+    "van", "von", "de", "der", "den", "da", "di", "la", "le", "du", "dos", "das", "del", "della",
+    "des", "ter", "ten", "zu", "af", "al", "el", "bin", "ibn", "st", "st.", "mc", "o", "d'", "l'",
+}
+_INITIAL_TOKEN = re.compile(
+    r"^(?:[^\W\d_]{1,2}\.(?:\s?[-‐]?\s?[^\W\d_]{1,2}\.?)*|[^\W\d_]\.?[-‐][^\W\d_]\.?)$"
+)
+_UPPER_INITIALS = re.compile(r"^[^\W\d_]{1,3}$")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_UKRAINIAN = set("іїєґІЇЄҐ")
+_KAZAKH = set("әғқңөұүһӘҒҚҢӨҰҮҺ")
+
+
+# --------------------------------------------------------------------------- small text helpers
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _strip_quotes(text: str) -> str:
+    """Remove one pair of enclosing quotes (and the ``.``/``,`` printed inside them)."""
+    text = text.strip()
+    for left, right in _QUOTES:
+        if len(text) > 2 and text.startswith(left) and text.endswith(right):
+            inner = text[len(left) : len(text) - len(right)].strip()
+            if left not in inner and right not in inner:
+                return inner.rstrip(".,").strip()
+    return text
+
+
+def clean_title(text: str) -> str | None:
+    """Title as printed without the separator after it or its enclosing quotes."""
+    text = _clean(text).strip(" ,;:/")
+    text = text.rstrip(".,;: ")
+    for left, right in _QUOTES:
+        # A closing quote followed by the separator that the CRF kept: “Title,”
+        if text.startswith(left) and text.endswith(right):
+            text = _strip_quotes(text)
+            break
+        if text.startswith(left) and right not in text[len(left) :]:
+            text = text[len(left) :].strip()
+            break
+    text = text.strip().rstrip(".,;:").strip()
+    return text or None
+
+
+def clean_container(text: str) -> str | None:
+    """Journal or book title without a leading ``In:`` and surrounding punctuation or quotes."""
+    text = _clean(text)
+    while True:
+        new = re.sub(r"^(?:In|in|IN|Dans|dans|В|в)\s*:?\s+", "", text)
+        if new == text:
+            break
+        text = new
+    text = text.strip(" .,;:/").strip("\"'“”‘’«»„").strip(" .,;:")
+    return text or None
+
+
+def _year_of(text: str) -> int | None:
+    match = _YEAR.search(text)
+    return int(match.group(1)) if match else None
+
+
+# --------------------------------------------------------------------------- names
+
+
+def _is_initials(token: str) -> bool:
+    token = token.strip(",;:")
+    if not token:
+        return False
+    if _INITIAL_TOKEN.match(token):
+        return True
+    # Vancouver initials: "CZ", "HR", "J" (upper-case, no dots)
+    return bool(_UPPER_INITIALS.match(token) and token.isupper())
+
+
+def _split_name_parts(segment: str) -> list[str]:
+    """Split an author list on the separators that join people or family/given halves."""
+    segment = re.sub(r"\s+(?:and|&|und|et|y|e|и|та)\s+", " ; ", segment)
+    segment = segment.replace("&", ";")
+    parts = re.split(r"\s*[,;]\s*", segment)
+    return [p.strip(" .") if not _is_initials(p.strip()) else p.strip() for p in parts if p.strip()]
+
+
+def _family_of_natural(words: list[str]) -> str:
+    """Family name of a natural-order name ("A. B. de Family"): the last word plus particles."""
+    family = [words[-1]]
+    i = len(words) - 2
+    while i >= 0 and words[i].lower() in _PARTICLES:
+        family.insert(0, words[i])
+        i -= 1
+    return " ".join(family)
+
+
+def parse_names(segment: str) -> tuple[list[dict[str, str]], bool]:
+    """Ordered ``{"family", "given"}`` names of one printed author list, and whether it ends in et al."""
+    text = _clean(segment)
+    et_al = False
+    match = _ET_AL.search(text)
+    if match:
+        et_al = True
+        text = text[: match.start()]
+    text = re.sub(r"\((?:eds?|hrsg|dir|éds?|ред)\.?\)|\b(?:eds?|Hrsg|editors?)\.?\s*$", "", text,
+                  flags=re.IGNORECASE)
+    text = re.sub(r"^(?:by|edited by|in)\s+", "", text, flags=re.IGNORECASE)
+    text = text.strip(" .,;:")
+    if not text:
+        return [], et_al
+    parts = _split_name_parts(text)
+    names: list[dict[str, str]] = []
+    inverted = bool(parts) and len(parts[0].split()) <= 3 and not any(
+        _is_initials(w) for w in parts[0].split()) and len(parts) > 1 and (
+        _is_initials(parts[1].split()[0]) or len(parts[1].split()) <= 2)
+    if parts and len(parts[0].split()) >= 2 and not any(_is_initials(w) for w in parts[0].split()):
+        # "Da Silva, M." is inverted, "Yann LeCun, Sumit Chopra" is natural
+        nxt = parts[1].split() if len(parts) > 1 else []
+        inverted = bool(nxt) and all(_is_initials(w) for w in nxt)
+    i = 0
+    first = True
+    while i < len(parts):
+        words = parts[i].split()
+        initial_flags = [_is_initials(w) for w in words]
+        if all(initial_flags):
+            # stray initials without a family name: attach to the previous person
+            if names and not names[-1].get("given"):
+                names[-1]["given"] = parts[i]
+            i += 1
+            continue
+        if any(initial_flags) and not initial_flags[0]:
+            # Family Initials ("Liu M.", "Pei CZ", "Family В.Г.")
+            k = initial_flags.index(True)
+            names.append({"family": " ".join(words[:k]), "given": " ".join(words[k:])})
+            i += 1
+            first = False
+            continue
+        if initial_flags[0] and not initial_flags[-1]:
+            # Initials Family ("S. E. Han", "W.-P. de Roever")
+            k = max(j for j, f in enumerate(initial_flags) if f) + 1
+            names.append({"family": " ".join(words[k:]) if k < len(words) else words[-1],
+                          "given": " ".join(words[:k])})
+            i += 1
+            first = False
+            continue
+        nxt = parts[i + 1].split() if i + 1 < len(parts) else []
+        if inverted and nxt and (first or len(words) <= 3) and (
+            all(_is_initials(w) for w in nxt) or (first and len(nxt) <= 3) or (
+                not first and len(nxt) <= 3 and _pairs_continue(parts, i))):
+            names.append({"family": " ".join(words), "given": parts[i + 1]})
+            i += 2
+            first = False
+            continue
+        # Natural order full name ("Meenakshi Singh") or a lone family name
+        if len(words) == 1:
+            names.append({"family": words[0]})
+        else:
+            family = _family_of_natural(words)
+            given = " ".join(words[: len(words) - len(family.split())])
+            names.append({"family": family, "given": given})
+        i += 1
+        first = False
+    return [n for n in names if n.get("family")], et_al
+
+
+def _pairs_continue(parts: list[str], i: int) -> bool:
+    """In an inverted list, does ``Family, Given`` pairing go on, or did natural order start?"""
+    return len(parts[i].split()) == 1
+
+
+# --------------------------------------------------------------------------- volume, pages
+
+
+_VOL_PREFIX = r"(?:vol(?:ume)?\.?|v\.|т\.|том|bd\.|band|tome)\s*"
+_NO_PREFIX = r"(?:no\.?|nos\.?|n°|nr\.?|issue|№|вып\.?|heft|h\.)\s*"
+_VOLUME_FORMS = [
+    re.compile(
+        rf"^(?:(?P<year>1[5-9]\d\d|20\d\d)\s*;\s*)?(?:{_VOL_PREFIX})?(?P<vol>\d+[A-Za-z]?|[IVXLCDM]+)"
+        rf"(?:\s*,?\s*\(\s*(?:{_NO_PREFIX})?(?P<iss>[\w]+(?:\s*[-–/]\s*\w+)?)\s*\))?"
+        rf"(?:\s*[:,]\s*(?P<pages>[A-Za-z]*\d+[A-Za-z]?\d*(?:\s*[{DASH}]\s*[A-Za-z]*\d+)?))?$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"^{_VOL_PREFIX}(?P<vol>\d+[A-Za-z]?|[IVXLCDM]+)\s*[,.]?\s*{_NO_PREFIX}(?P<iss>\w+(?:[-–/]\w+)?)$",
+        re.IGNORECASE,
+    ),
+]
+
+
+def parse_volume(text: str) -> dict[str, str]:
+    """volume/issue (and pages, year) from a volume segment, only in its unambiguous forms."""
+    text = _clean(text).strip(" .,;:()")
+    text = re.sub(r"^\(", "", text)
+    for form in _VOLUME_FORMS:
+        match = form.match(text)
+        if match:
+            out = {k: v for k, v in match.groupdict().items() if v}
+            if "pages" in out:
+                out["pages"] = re.sub(r"\s+", "", out["pages"])
+            return out
+    return {}
+
+
+def parse_pages(text: str) -> str | None:
+    """``first-last`` as printed (``161-72`` stays abbreviated), or a single page/article number."""
+    text = _clean(text)
+    text = re.sub(r"[()\[\]]", "", text)
+    text = re.sub(r"^(?:pp?\.?|pages?|S\.|С\.|C\.|стр\.|P\.)\s*", "", text, flags=re.IGNORECASE)
+    text = text.strip(" .,;:")
+    match = re.fullmatch(rf"([A-Za-z]*\d+[A-Za-z]?)\s*(?:[{DASH}]+\s*([A-Za-z]*\d+[A-Za-z]?))?", text)
+    if not match:
+        match = re.fullmatch(r"([A-Za-z]{1,3}\d+[A-Za-z]?)", text)
+        if not match:
+            return None
+        return match.group(1)
+    first, last = match.group(1), match.group(2)
+    return f"{first}-{last}" if last else first
+
+
+# --------------------------------------------------------------------------- identifiers
+
+
+def _cut_identifiers(raw: str, item: dict[str, Any]) -> str:
+    """Record DOI/URL/PMID/PMCID/ISBN found anywhere and return the text without them."""
+    text = raw
+    match = DOI_SPAN.search(text)
+    if match:
+        doi = normalize_doi(match.group("doi"))
+        if doi:
+            # a DOI run into the next sentence: "10.5772/x.84211.Available from"
+            doi = re.sub(r"\.(?:available|accessed|retrieved|published|epub|pmid|pmcid|url|http)\b.*$",
+                         "", doi)
+            item["DOI"] = doi
+            start = match.start()
+            label = re.search(r"(?:\bdoi\b|https?://(?:dx\.)?doi)\s*[:=.]?\s*$", text[:start],
+                              re.IGNORECASE)
+            if label:
+                start = label.start()
+            text = text[:start] + " " + text[match.end():]
+    url = _URL.search(text)
+    if url:
+        item["URL"] = url.group(0).rstrip(".,;)")
+        text = text[: url.start()] + " " + text[url.end():]
+    if "DOI" not in item and "URL" in item and "doi.org" in item["URL"].lower():
+        doi = normalize_doi(item["URL"])
+        if doi:
+            item["DOI"] = doi
+    for key, finder, pattern in (
+        ("PMID", find_pmid, r"\bPMID\s*:?\s*\d+"),
+        ("PMCID", find_pmcid, r"\b(?:PMCID\s*:?\s*)?PMC\d+"),
+        ("ISBN", find_isbn, r"\bISBN(?:-1[03])?\s*:?\s*[0-9Xx][0-9Xx\s‐-―-]{8,20}[0-9Xx]"),
+    ):
+        value = finder(text)
+        if value:
+            item[key] = value
+            text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(?:Available\s+(?:from|at|online)|Retrieved\s+from|URL|Published(?: online)?)"
+                  r"\s*:?\s*$", "", text.strip(), flags=re.IGNORECASE)
+    return _clean(text)
+
+
+# --------------------------------------------------------------------------- GOST
+
+
+_GOST_SERIAL = re.compile(
+    rf"(?:\b(?:{_VOL_PREFIX})(?P<vol>\d+\w*))|(?:{_NO_PREFIX}(?P<iss>[\w]+(?:[-–/]\w+)?))|"
+    rf"(?:\b(?:[СCPРS]|pp?|стр)\.\s*(?P<pages>[A-Za-z]*\d+(?:\s*[{DASH}]\s*\d+)?))",
+    re.IGNORECASE,
+)
+
+
+def _parse_gost(text: str, item: dict[str, Any]) -> None:
+    """``Authors Title // Container. Year. Т. 5, № 2. С. 10-20.`` split on the GOST ``//``."""
+    left, _, right = text.partition("//")
+    left = left.strip()
+    # Responsibility statement after " / " repeats the authors: drop it.
+    left = re.split(r"\s/\s", left)[0]
+    names, rest = _gost_leading_names(left)
+    if names:
+        item["author"] = names[0]
+        if names[1]:
+            item["note"] = "et al."
+    title = clean_title(rest)
+    if title:
+        item["title"] = title
+    right = right.strip()
+    year = _YEAR.search(right)
+    container_end = len(right)
+    if year:
+        container_end = year.start()
+    serial = re.search(rf"(?:\b{_VOL_PREFIX}|{_NO_PREFIX}|\b[СCPР]\.\s*\d)", right, re.IGNORECASE)
+    if serial and serial.start() < container_end:
+        container_end = serial.start()
+    container = clean_container(right[:container_end])
+    if container:
+        item["container-title"] = container
+    tail = right[container_end:]
+    if year:
+        item["issued"] = {"date-parts": [[int(year.group(1))]]}
+    # Vancouver-like tail inside GOST: "2016;22(2): 8-16"
+    vanc = re.search(rf"(?:1[5-9]\d\d|20\d\d)\s*;\s*(\d+\w*)\s*(?:\((\w+(?:[-–]\w+)?)\))?\s*:\s*"
+                     rf"([A-Za-z]*\d+(?:\s*[{DASH}]\s*\d+)?)", tail)
+    if vanc:
+        item["volume"] = vanc.group(1)
+        if vanc.group(2):
+            item["issue"] = vanc.group(2)
+        item["page"] = re.sub(rf"\s*[{DASH}]\s*", "-", vanc.group(3))
+        return
+    for match in _GOST_SERIAL.finditer(tail):
+        if match.group("vol") and "volume" not in item:
+            item["volume"] = match.group("vol")
+        elif match.group("iss") and "issue" not in item:
+            item["issue"] = match.group("iss")
+        elif match.group("pages") and "page" not in item:
+            item["page"] = re.sub(rf"\s*[{DASH}]\s*", "-", match.group("pages"))
+
+
+_GOST_NAME = re.compile(
+    r"^\s*(?:(?P<fam>[^\W\d_][\w'’-]+)\s*,?\s+(?P<ini>(?:[^\W\d_]{1,2}\.\s?-?){1,3})"
+    r"|(?P<ini2>(?:[^\W\d_]{1,2}\.\s?-?){1,3})\s*(?P<fam2>[^\W\d_][\w'’-]+))\s*[,;]?"
+)
+
+
+def _gost_leading_names(text: str) -> tuple[tuple[list[dict[str, str]], bool] | None, str]:
+    """Names at the head of a GOST/Vancouver reference (``Family I.O., ...``) and what follows."""
+    names: list[dict[str, str]] = []
+    pos = 0
+    while True:
+        match = _GOST_NAME.match(text, pos)
+        if not match:
+            break
+        if match.group("fam"):
+            names.append({"family": match.group("fam"), "given": match.group("ini").strip()})
+        else:
+            names.append({"family": match.group("fam2"), "given": match.group("ini2").strip()})
+        pos = match.end()
+        sep = re.match(r"\s*(?:,|;|and\b|&|и\b)?\s*", text[pos:])
+        if sep:
+            pos += sep.end()
+    et_al = False
+    etal = re.match(r"\s*(?:et\s*al\.?|и\s+др\.?)\s*[.,]?\s*", text[pos:], re.IGNORECASE)
+    if etal:
+        et_al = True
+        pos += etal.end()
+    if not names:
+        return None, text
+    return (names, et_al), text[pos:]
+
+
+# --------------------------------------------------------------------------- CRF path
+
+
+def _segments(tokens: list[str], labels: list[str]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for token, label in zip(tokens, labels, strict=True):
+        if out and out[-1][0] == label:
+            out[-1] = (label, out[-1][1] + " " + token)
+        else:
+            out.append((label, token))
+    return out
+
+
+def _fill_from_segments(segments: list[tuple[str, str]], item: dict[str, Any]) -> None:
+    """Turn labelled segments into CSL fields (first segment of a kind wins)."""
+    seen: dict[str, list[str]] = {}
+    for label, text in segments:
+        seen.setdefault(label, []).append(text)
+
+    def first(label: str) -> str | None:
+        values = seen.get(label)
+        return values[0] if values else None
+
+    if first("author"):
+        names, et_al = parse_names(first("author") or "")
+        if names:
+            item["author"] = names
+        if et_al:
+            item["note"] = "et al."
+    if first("editor"):
+        editors, _ = parse_names(first("editor") or "")
+        if editors:
+            item["editor"] = editors
+    if first("translator"):
+        translators, _ = parse_names(first("translator") or "")
+        if translators:
+            item["translator"] = translators
+    title = clean_title(first("title") or "")
+    if title:
+        item["title"] = title
+    container = first("journal") or first("container-title")
+    if container and clean_container(container):
+        item["container-title"] = clean_container(container)
+    collection = first("collection-title")
+    if collection and clean_container(collection):
+        item["collection-title"] = clean_container(collection)
+
+    years = [y for y in (_year_of(d) for d in seen.get("date", [])) if y]
+    date = first("date")
+    if years:
+        item["issued"] = _issued(date or "", years[0])
+
+    volume = first("volume")
+    if volume:
+        parsed = parse_volume(volume)
+        if parsed.get("vol"):
+            item["volume"] = parsed["vol"]
+        if parsed.get("iss"):
+            item["issue"] = parsed["iss"]
+        if parsed.get("pages") and not first("pages"):
+            item["page"] = re.sub(rf"\s*[{DASH}]\s*", "-", parsed["pages"])
+        if parsed.get("year") and "issued" not in item:
+            item["issued"] = {"date-parts": [[int(parsed["year"])]]}
+        if not parsed:
+            vol_only = re.match(rf"^\(?\s*(?:{_VOL_PREFIX})?(\d+)\s*[.,:;)]*$", _clean(volume),
+                                re.IGNORECASE)
+            if vol_only:
+                item["volume"] = vol_only.group(1)
+    pages = first("pages")
+    if pages:
+        page = parse_pages(pages)
+        if page:
+            item["page"] = page
+    for label, key in (("publisher", "publisher"), ("location", "publisher-place"),
+                       ("edition", "edition"), ("genre", "genre"), ("medium", "medium"),
+                       ("note", "note"), ("source", "source")):
+        value = first(label)
+        if value:
+            value = _clean(value).strip(" .,;:()[]")
+            if value and key not in item:
+                item[key] = value
+    if "DOI" not in item and first("doi"):
+        doi = normalize_doi(first("doi") or "")
+        if doi:
+            item["DOI"] = doi
+
+
+_MONTH_NUM = {
+    m: i + 1
+    for i, names in enumerate([
+        "jan january janvier januar январь января", "feb february février februar февраль февраля",
+        "mar march mars märz март марта", "apr april avril апрель апреля", "may mai май мая",
+        "jun june juin juni июнь июня", "jul july juillet juli июль июля",
+        "aug august août август августа", "sep sept september septembre сентябрь сентября",
+        "oct october octobre oktober октябрь октября", "nov november novembre ноябрь ноября",
+        "dec december décembre dezember декабрь декабря",
+    ])
+    for m in names.split()
+}
+
+
+def _issued(text: str, year: int) -> dict[str, Any]:
+    """CSL date with month (and day) when printed next to the year."""
+    parts = [year]
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    month = next((_MONTH_NUM[w] for w in words if w in _MONTH_NUM), None)
+    if month:
+        parts.append(month)
+        day = re.search(r"(?<!\d)([0-3]?\d)(?:st|nd|rd|th)?(?!\d)", _YEAR.sub(" ", text))
+        if day and 1 <= int(day.group(1)) <= 31:
+            parts.append(int(day.group(1)))
+    return {"date-parts": [parts]}
+
+
+# --------------------------------------------------------------------------- type, language
+
+
+def _guess_type(item: dict[str, Any], raw: str, labels: set[str]) -> str:
+    """CSL type from which fields are present and a few generic words."""
+    low = raw.lower()
+    genre = str(item.get("genre", "")).lower()
+    if re.search(r"thesis|dissertation|диссертац|автореф|ph\.?\s?d\b", genre + " " + low):
+        return "thesis"
+    if re.search(r"\b(?:technical report|working paper|report no|tech\. rep)", low):
+        return "report"
+    if "journal" in labels or "//" in raw:
+        return "article-journal"
+    container = str(item.get("container-title", "")).lower()
+    if container:
+        if re.search(r"proc\.|proceedings|conference|symposium|workshop|congress|конференц", container):
+            return "paper-conference"
+        if "editor" in labels or re.search(r"\bin:?\s", low) or "publisher" in item:
+            return "chapter"
+        return "article-journal"
+    if "publisher" in item or "ISBN" in item or "publisher-place" in item:
+        return "book"
+    if "URL" in item and "volume" not in item:
+        return "webpage"
+    return "article-journal" if "volume" in item or "page" in item else "book"
+
+
+def _language(text: str) -> str | None:
+    """Script first (Cyrillic → ru, uk, kk by their own letters), lingua for Latin script."""
+    if not text:
+        return None
+    if _CYRILLIC.search(text):
+        letters = set(text)
+        if letters & _KAZAKH:
+            return "kk"
+        if letters & _UKRAINIAN:
+            return "uk"
+        return "ru"
+    return detect_language(text)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def parse_reference(raw: str) -> dict[str, Any]:
+    """One printed reference → one CSL-JSON item (only the fields the string supports).
+
+    A truncated author list (``et al.``, ``и др.``) is kept as printed and flagged with
+    ``"note": "et al."``; no name is ever invented.
+    """
+    raw = unicodedata.normalize("NFC", raw or "")
+    item: dict[str, Any] = {}
+    text = _cut_identifiers(raw, item)
+    text = re.sub(r"^\s*(?:\[\d+\]|\(\d+\)|\d{1,3}\.(?=\s)|\d{1,3}(?=\s+\D))\s*", "", text)
+    labels: set[str] = set()
+    if "//" in text:
+        _parse_gost(text, item)
+    else:
+        tokens = tokenize(text)
+        tags = tag(tokens)
+        labels = set(tags)
+        _fill_from_segments(_segments(tokens, tags), item)
+    item["type"] = _guess_type(item, raw, labels)
+    language = _language(item.get("title") or text)
+    if language:
+        item["language"] = language
+    return item
+
+
+def parse_references(raws: list[str]) -> list[dict[str, Any]]:
+    """Parse a reference list, one CSL-JSON item per string, in order."""
+    return [parse_reference(raw) for raw in raws]
