@@ -1,0 +1,58 @@
+"""The ASGI application: `app.main:app`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
+
+from app.api.routes import articles, health
+from app.db import get_engine
+from app.errors import install_error_handlers
+from app.schemas import Problem
+
+DESCRIPTION = """
+Open metadata for scholarly journals: articles, authors, multilingual keywords and structured
+reference lists, loaded from Open Journal Systems article pages.
+
+* Multilingual fields are maps keyed by BCP 47 language tag (`en`, `az`, `ru`), in printed order.
+* Lists are keyset-paginated: follow `next_cursor` or the `Link: rel="next"` header.
+* Errors are `application/problem+json` (RFC 9457).
+"""
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    yield
+    get_engine().dispose()
+
+
+def create_app() -> FastAPI:
+    app = FastAPIOffline(
+        title="Journal Metadata API",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(articles.router)
+    # Problem is referenced by every error response; register it once in the schema components.
+    original_openapi = app.openapi
+
+    def openapi() -> dict:  # type: ignore[type-arg]
+        if app.openapi_schema is None:
+            schema = original_openapi()
+            schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
+                Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            )
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+app = create_app()

@@ -1,0 +1,155 @@
+"""All tables, in one module so Alembic's autogenerate always sees the whole schema.
+
+Natural keys (``Journal.key``, ``Issue.key``, ``Article.source_url``, ``Author.key``) are unique, so
+loading the same page twice updates rows instead of duplicating them. Relationships are not
+declared: services load what a request needs with explicit, bounded queries (no lazy loading).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, MetaData, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names, so migrations can alter them on every dialect (SQLite batch mode too).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _fk(target: str, *, nullable: bool = False, index: bool = True) -> Any:
+    return Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey(target, ondelete="CASCADE"), nullable=nullable, index=index
+        ),
+    )
+
+
+class Journal(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, description="issn:NNNN-NNNN, or title:<folded title>")
+    titles: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSONDocument))
+    issn_print: str | None = Field(default=None, index=True)
+    issn_online: str | None = Field(default=None, index=True)
+    publisher: str | None = None
+    base_url: str | None = None
+
+
+class Issue(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("journal_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    journal_id: int = _fk("journal.id", index=False)
+    key: str = Field(description="volume|number|year: NULL-free, so the unique constraint holds")
+    volume: str | None = None
+    number: str | None = None
+    year: int | None = Field(default=None, index=True)
+
+
+class Article(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    journal_id: int = _fk("journal.id")
+    issue_id: int | None = _fk("issue.id", nullable=True)
+    source_url: str = Field(unique=True, description="Where the page came from: its natural key")
+    ojs_article_id: int | None = None
+    doi: str | None = Field(default=None, unique=True)
+    pages: str | None = None
+    language: str | None = None
+    published: date | None = Field(default=None, index=True)
+    year: int | None = Field(default=None, index=True)
+    content_hash: str = Field(
+        description="Digest of the loaded record: unchanged reloads are no-ops"
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class ArticleText(SQLModel, table=True):
+    """A localized title or abstract: one row per (article, kind, language)."""
+
+    __tablename__ = "article_text"
+    __table_args__ = (UniqueConstraint("article_id", "kind", "lang"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = _fk("article.id", index=False)
+    kind: str = Field(max_length=16, description="title | abstract")
+    lang: str = Field(max_length=35, index=True)
+    position: int = 0
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    text_as_printed: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Author(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, description="orcid:<id>, or name:<folded family|given>")
+    family: str | None = Field(default=None, index=True)
+    given: str | None = None
+    orcid: str | None = None
+
+
+class ArticleAuthor(SQLModel, table=True):
+    """The ordered author list of an article, with the affiliation printed there."""
+
+    __tablename__ = "article_author"
+
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    )
+    position: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    author_id: int = _fk("author.id")
+    affiliation: str | None = None
+
+
+class Keyword(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("article_id", "lang", "position"),
+        Index("ix_keyword_lang_term", "lang", "term"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = _fk("article.id", index=False)
+    lang: str = Field(max_length=35)
+    position: int
+    term: str
+
+
+class Galley(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("article_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = _fk("article.id", index=False)
+    position: int
+    label: str
+    locale: str | None = None
+    url: str | None = None
+
+
+class Reference(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("article_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = _fk("article.id", index=False)
+    position: int
+    raw: str = Field(sa_column=Column(Text, nullable=False), description="Exactly as printed")
+    doi: str | None = Field(default=None, index=True)
+    year: int | None = Field(default=None, index=True)
+    title: str | None = Field(default=None, sa_column=Column(Text))
+    container_title: str | None = Field(default=None, index=True)
+    csl: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONDocument, nullable=False)
+    )

@@ -1,0 +1,231 @@
+"""Store one parsed article page: one transaction, upserts on natural keys, nothing half-written.
+
+A second load of the same page (same ``source_url``) updates that article in place; an identical
+reload changes nothing, not even ``updated_at``, so caches and harvesters see no false change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from app.ingest.records import ArticleRecord, AuthorRecord, IssueRecord, JournalRecord
+from app.ingest.references import parse_reference
+from app.models import (
+    Article,
+    ArticleAuthor,
+    ArticleText,
+    Author,
+    Galley,
+    Issue,
+    Journal,
+    Keyword,
+    Reference,
+    utcnow,
+)
+
+LoadStatus = Literal["created", "updated", "unchanged"]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    article_id: int
+    status: LoadStatus
+    references: int
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def journal_key(journal: JournalRecord) -> str:
+    if journal.issn_print:
+        return f"issn:{journal.issn_print}"
+    if journal.issn_online:
+        return f"issn:{journal.issn_online}"
+    if journal.titles:
+        return "title:" + _fold(next(iter(journal.titles.values())))
+    raise ValueError("the page names no journal (no title and no ISSN)")
+
+
+def source_key(record: ArticleRecord) -> str:
+    """The article's natural key: its URL, or a stable URN from journal and title when unknown."""
+    if record.source_url:
+        return record.source_url
+    title = _fold(next(iter(record.titles.values()), ""))
+    digest = hashlib.sha256(f"{journal_key(record.journal)}\n{title}".encode()).hexdigest()[:24]
+    return f"urn:article:{digest}"
+
+
+def record_hash(record: ArticleRecord) -> str:
+    data = json.dumps(dataclasses.asdict(record), sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def _upsert_journal(session: Session, record: JournalRecord) -> Journal:
+    key = journal_key(record)
+    journal = session.exec(select(Journal).where(Journal.key == key)).first()
+    if journal is None:
+        journal = Journal(key=key, titles={})
+    # A page may print the journal title in one language and a running footer in another:
+    # merge what each page tells, never drop what an earlier page told.
+    journal.titles = {**(journal.titles or {}), **record.titles}
+    journal.issn_print = record.issn_print or journal.issn_print
+    journal.issn_online = record.issn_online or journal.issn_online
+    journal.publisher = record.publisher or journal.publisher
+    journal.base_url = record.base_url or journal.base_url
+    session.add(journal)
+    session.flush()
+    return journal
+
+
+def _upsert_issue(session: Session, journal_id: int, record: IssueRecord | None) -> Issue | None:
+    if record is None or not (record.volume or record.number or record.year):
+        return None
+    key = f"{record.volume or ''}|{record.number or ''}|{record.year or ''}"
+    issue = session.exec(
+        select(Issue).where(Issue.journal_id == journal_id, Issue.key == key)
+    ).first()
+    if issue is None:
+        issue = Issue(
+            journal_id=journal_id,
+            key=key,
+            volume=record.volume,
+            number=record.number,
+            year=record.year,
+        )
+        session.add(issue)
+        session.flush()
+    return issue
+
+
+def author_key(author: AuthorRecord) -> str:
+    if author.orcid:
+        return f"orcid:{author.orcid}"
+    return f"name:{_fold(author.family or '')}|{_fold(author.given or '')}"
+
+
+def _upsert_author(session: Session, record: AuthorRecord) -> Author:
+    key = author_key(record)
+    author = session.exec(select(Author).where(Author.key == key)).first()
+    if author is None:
+        author = Author(key=key, family=record.family, given=record.given, orcid=record.orcid)
+        session.add(author)
+        session.flush()
+    return author
+
+
+def reference_columns(csl: dict[str, Any]) -> dict[str, Any]:
+    """The indexed columns derived from a reference's CSL-JSON (search and filters use them)."""
+    parts = (csl.get("issued") or {}).get("date-parts") or [[None]]
+    year = parts[0][0] if parts and parts[0] else None
+    try:
+        year = int(year) if year is not None else None
+    except (TypeError, ValueError):
+        year = None
+    return {
+        "doi": csl.get("DOI"),
+        "year": year,
+        "title": csl.get("title"),
+        "container_title": csl.get("container-title"),
+    }
+
+
+def _replace_children(session: Session, article_id: int, record: ArticleRecord) -> None:
+    for table in (ArticleText, Keyword, Galley, ArticleAuthor):
+        session.execute(delete(table).where(table.article_id == article_id))  # type: ignore[attr-defined]
+    for kind, texts in (("title", record.titles), ("abstract", record.abstracts)):
+        for position, (lang, text) in enumerate(texts.items()):
+            printed = record.abstracts_as_printed.get(lang) if kind == "abstract" else None
+            session.add(
+                ArticleText(
+                    article_id=article_id,
+                    kind=kind,
+                    lang=lang,
+                    position=position,
+                    text=text,
+                    text_as_printed=printed if printed != text else None,
+                )
+            )
+    for lang, terms in record.keywords.items():
+        for position, term in enumerate(terms):
+            session.add(Keyword(article_id=article_id, lang=lang, position=position, term=term))
+    for position, galley in enumerate(record.galleys):
+        session.add(
+            Galley(
+                article_id=article_id,
+                position=position,
+                label=galley.label,
+                locale=galley.locale,
+                url=galley.url,
+            )
+        )
+    for position, author_record in enumerate(record.authors):
+        author = _upsert_author(session, author_record)
+        session.add(
+            ArticleAuthor(
+                article_id=article_id,
+                position=position,
+                author_id=author.id,
+                affiliation=author_record.affiliation,
+            )
+        )
+    _store_references(session, article_id, record.references)
+
+
+def _store_references(session: Session, article_id: int, raws: list[str]) -> None:
+    """Update references in place by position, so their ids survive a reload of the page."""
+    existing = {
+        ref.position: ref
+        for ref in session.exec(select(Reference).where(Reference.article_id == article_id))
+    }
+    for position, raw in enumerate(raws, start=1):
+        csl = parse_reference(raw)
+        reference = existing.pop(position, None) or Reference(
+            article_id=article_id, position=position
+        )
+        reference.raw = raw
+        reference.csl = csl
+        for name, value in reference_columns(csl).items():
+            setattr(reference, name, value)
+        session.add(reference)
+    for stale in existing.values():
+        session.delete(stale)
+
+
+def store_record(session: Session, record: ArticleRecord) -> LoadResult:
+    """Insert or update the article a page describes. The caller owns the transaction."""
+    key = source_key(record)
+    digest = record_hash(record)
+    article = session.exec(select(Article).where(Article.source_url == key)).first()
+    if article is not None and article.content_hash == digest:
+        return LoadResult(article.id or 0, "unchanged", len(record.references))
+    status: LoadStatus = "created" if article is None else "updated"
+    journal = _upsert_journal(session, record.journal)
+    issue = _upsert_issue(session, journal.id or 0, record.issue)
+    if article is None:
+        article = Article(source_url=key, journal_id=journal.id, content_hash=digest)
+    article.journal_id = journal.id or 0
+    article.issue_id = issue.id if issue else None
+    article.ojs_article_id = record.ojs_article_id
+    article.doi = record.doi
+    article.pages = record.pages
+    article.language = record.language
+    article.published = record.published
+    article.year = (issue.year if issue else None) or (
+        record.published.year if record.published else None
+    )
+    article.content_hash = digest
+    article.updated_at = utcnow()
+    session.add(article)
+    session.flush()
+    _replace_children(session, article.id or 0, record)
+    session.flush()
+    return LoadResult(article.id or 0, status, len(record.references))
