@@ -91,7 +91,13 @@ def clean_container(text: str) -> str | None:
         if new == text:
             break
         text = new
-    text = text.strip(" .,;:/").strip("\"'“”‘’«»„").strip(" .,;:")
+    text = text.strip(" .,;:/")
+    for left, right in (("«", "»"), ("“", "”"), ("„", "“"), ("‘", "’")):
+        if text.startswith(left) and right not in text:
+            text = text[1:]
+        if text.endswith(right) and left not in text:
+            text = text[:-1]
+    text = text.strip('"').strip(" .,;:")
     return text or None
 
 
@@ -113,12 +119,27 @@ def _is_initials(token: str) -> bool:
     return bool(_UPPER_INITIALS.match(token) and token.isupper())
 
 
-def _split_name_parts(segment: str) -> list[str]:
-    """Split an author list on the separators that join people or family/given halves."""
-    segment = re.sub(r"\s+(?:and|&|und|et|y|e|и|та)\s+", " ; ", segment)
-    segment = segment.replace("&", ";")
-    parts = re.split(r"\s*[,;]\s*", segment)
-    return [p.strip(" .") if not _is_initials(p.strip()) else p.strip() for p in parts if p.strip()]
+def _split_name_parts(segment: str) -> tuple[list[str], list[str]]:
+    """Split an author list into parts, and the separator printed before each part.
+
+    The separator matters: in ``Family, Given & Family, Given`` the conjunction precedes a family
+    name, in Chicago's ``Family, Given, Given Family, and Given Family`` it precedes a whole name.
+    """
+    segment = re.sub(r"\s+(?:and|&|und|et|y|e|и|та)\s+|\s*&\s*", " ; ", segment)
+    pieces = re.split(r"\s*([,;])\s*", segment)
+    parts: list[str] = []
+    seps: list[str] = []
+    sep = ""
+    for piece in pieces:
+        if piece in (",", ";"):
+            sep = piece if sep != ";" else sep
+            continue
+        piece = piece.strip()
+        if piece:
+            parts.append(piece if _is_initials(piece) else piece.strip(" ."))
+            seps.append(sep)
+        sep = ""
+    return parts, seps
 
 
 def _family_of_natural(words: list[str]) -> str:
@@ -129,6 +150,30 @@ def _family_of_natural(words: list[str]) -> str:
         family.insert(0, words[i])
         i -= 1
     return " ".join(family)
+
+
+def _person(words: list[str]) -> dict[str, str] | None:
+    """One name whose family/given order shows in its initials, else None."""
+    flags = [_is_initials(w) for w in words]
+    if len(words) < 2 or not any(flags):
+        return None
+    if not flags[0]:
+        k = flags.index(True)
+        if all(flags[k:]):  # Family Initials: "Liu M.", "Pei CZ"
+            return {"family": " ".join(words[:k]), "given": " ".join(words[k:])}
+        family = _family_of_natural(words)  # Given I. Family: "Sunil B. Family"
+        return {"family": family, "given": " ".join(words[: len(words) - len(family.split())])}
+    if not flags[-1]:  # Initials Family: "S. E. Han", "W.-P. de Roever"
+        k = max(j for j, f in enumerate(flags) if f) + 1
+        return {"family": " ".join(words[k:]), "given": " ".join(words[:k])}
+    return None
+
+
+def _natural(words: list[str]) -> dict[str, str]:
+    if len(words) == 1:
+        return {"family": words[0]}
+    family = _family_of_natural(words)
+    return {"family": family, "given": " ".join(words[: len(words) - len(family.split())])}
 
 
 def parse_names(segment: str) -> tuple[list[dict[str, str]], bool]:
@@ -145,71 +190,47 @@ def parse_names(segment: str) -> tuple[list[dict[str, str]], bool]:
     text = text.strip(" .,;:")
     if not text:
         return [], et_al
-    parts = _split_name_parts(text)
+    parts, seps = _split_name_parts(text)
+    words0 = parts[0].split()
     names: list[dict[str, str]] = []
-    inverted = bool(parts) and len(parts[0].split()) <= 3 and not any(
-        _is_initials(w) for w in parts[0].split()) and len(parts) > 1 and (
-        _is_initials(parts[1].split()[0]) or len(parts[1].split()) <= 2)
-    if parts and len(parts[0].split()) >= 2 and not any(_is_initials(w) for w in parts[0].split()):
-        # "Da Silva, M." is inverted, "Yann LeCun, Sumit Chopra" is natural
-        nxt = parts[1].split() if len(parts) > 1 else []
-        inverted = bool(nxt) and all(_is_initials(w) for w in nxt)
-    i = 0
-    first = True
+    inverted = (
+        len(parts) > 1
+        and not any(_is_initials(w) for w in words0)
+        and seps[1] == ","
+        and (len(words0) == 1 or all(_is_initials(w) for w in parts[1].split()))
+    )
+    if not inverted:
+        for part in parts:
+            words = part.split()
+            if all(_is_initials(w) for w in words):
+                if names and "given" not in names[-1]:
+                    names[-1]["given"] = part
+                continue
+            names.append(_person(words) or _natural(words))
+        return [n for n in names if n.get("family")], et_al
+    # "Family, Given & Family, Given" pairs, or Chicago: first inverted, then natural order
+    paired = len(parts) % 2 == 0 and all(seps[j] == "," for j in range(1, len(parts), 2))
+    names.append({"family": parts[0], "given": parts[1]})
+    i = 2
     while i < len(parts):
         words = parts[i].split()
-        initial_flags = [_is_initials(w) for w in words]
-        if all(initial_flags):
-            # stray initials without a family name: attach to the previous person
-            if names and not names[-1].get("given"):
-                names[-1]["given"] = parts[i]
-            i += 1
-            continue
-        if any(initial_flags) and not initial_flags[0]:
-            # Family Initials ("Liu M.", "Pei CZ", "Family В.Г.")
-            k = initial_flags.index(True)
-            names.append({"family": " ".join(words[:k]), "given": " ".join(words[k:])})
-            i += 1
-            first = False
-            continue
-        if initial_flags[0] and not initial_flags[-1]:
-            # Initials Family ("S. E. Han", "W.-P. de Roever")
-            k = max(j for j, f in enumerate(initial_flags) if f) + 1
-            names.append({"family": " ".join(words[k:]) if k < len(words) else words[-1],
-                          "given": " ".join(words[:k])})
-            i += 1
-            first = False
-            continue
-        nxt = parts[i + 1].split() if i + 1 < len(parts) else []
-        if inverted and nxt and (first or len(words) <= 3) and (
-            all(_is_initials(w) for w in nxt) or (first and len(nxt) <= 3) or (
-                not first and len(nxt) <= 3 and _pairs_continue(parts, i))):
-            names.append({"family": " ".join(words), "given": parts[i + 1]})
+        nxt = parts[i + 1] if i + 1 < len(parts) else None
+        if nxt is not None and seps[i + 1] == "," and (
+            paired or all(_is_initials(w) for w in nxt.split())
+        ) and not _person(words):
+            names.append({"family": parts[i], "given": nxt})
             i += 2
-            first = False
             continue
-        # Natural order full name ("Meenakshi Singh") or a lone family name
-        if len(words) == 1:
-            names.append({"family": words[0]})
-        else:
-            family = _family_of_natural(words)
-            given = " ".join(words[: len(words) - len(family.split())])
-            names.append({"family": family, "given": given})
+        names.append(_person(words) or _natural(words))
         i += 1
-        first = False
     return [n for n in names if n.get("family")], et_al
-
-
-def _pairs_continue(parts: list[str], i: int) -> bool:
-    """In an inverted list, does ``Family, Given`` pairing go on, or did natural order start?"""
-    return len(parts[i].split()) == 1
 
 
 # --------------------------------------------------------------------------- volume, pages
 
 
-_VOL_PREFIX = r"(?:vol(?:ume)?\.?|v\.|т\.|том|bd\.|band|tome)\s*"
-_NO_PREFIX = r"(?:no\.?|nos\.?|n°|nr\.?|issue|№|вып\.?|heft|h\.)\s*"
+_VOL_PREFIX = r"(?<!\w)(?:vol(?:ume)?\.?|v\.|т\.|том|bd\.|band|tome)\s*"
+_NO_PREFIX = r"(?<!\w)(?:no\.?|nos\.?|n°|nr\.?|issue|№|вып\.?|heft|h\.)\s*"
 _VOLUME_FORMS = [
     re.compile(
         rf"^(?:(?P<year>1[5-9]\d\d|20\d\d)\s*;\s*)?(?:{_VOL_PREFIX})?(?P<vol>\d+[A-Za-z]?|[IVXLCDM]+)"
@@ -226,8 +247,14 @@ _VOLUME_FORMS = [
 
 def parse_volume(text: str) -> dict[str, str]:
     """volume/issue (and pages, year) from a volume segment, only in its unambiguous forms."""
-    text = _clean(text).strip(" .,;:()")
-    text = re.sub(r"^\(", "", text)
+    text = _clean(text).strip(" .,;:")
+    if text.startswith("(") and text.count("(") > text.count(")"):
+        text = text[1:]
+    if text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1]
+    if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
+        text = text[1:-1]
+    text = text.strip(" .,;:")
     for form in _VOLUME_FORMS:
         match = form.match(text)
         if match:
@@ -291,6 +318,10 @@ def _cut_identifiers(raw: str, item: dict[str, Any]) -> str:
         if value:
             item[key] = value
             text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
+    # PubMed's "Published 2017 Dec 16." / "Epub 2015 Jan 3." notes: dates of the record, not fields
+    text = re.sub(r"\b(?:Published(?:\s+online)?|Epub(?:\s+ahead\s+of\s+print)?)\s*:?\s*"
+                  r"(?:\d{1,2}\s+)?(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?(?:1[5-9]\d\d|20\d\d)"
+                  r"(?:\s+[A-Z][a-z]{2,8}\.?)?(?:\s+\d{1,2}\b)?\.?", " ", text)
     text = re.sub(r"\b(?:Available\s+(?:from|at|online)|Retrieved\s+from|URL|Published(?: online)?)"
                   r"\s*:?\s*$", "", text.strip(), flags=re.IGNORECASE)
     return _clean(text)
@@ -353,7 +384,7 @@ def _parse_gost(text: str, item: dict[str, Any]) -> None:
 
 
 _GOST_NAME = re.compile(
-    r"^\s*(?:(?P<fam>[^\W\d_][\w'’-]+)\s*,?\s+(?P<ini>(?:[^\W\d_]{1,2}\.\s?-?){1,3})"
+    r"\s*(?:(?P<fam>[^\W\d_][\w'’-]+)\s*,?\s+(?P<ini>(?:[^\W\d_]{1,2}\.\s?-?){1,3})"
     r"|(?P<ini2>(?:[^\W\d_]{1,2}\.\s?-?){1,3})\s*(?P<fam2>[^\W\d_][\w'’-]+))\s*[,;]?"
 )
 
@@ -366,12 +397,15 @@ def _gost_leading_names(text: str) -> tuple[tuple[list[dict[str, str]], bool] | 
         match = _GOST_NAME.match(text, pos)
         if not match:
             break
+        initials = match.group("ini") or match.group("ini2") or ""
+        if not initials[:1].isupper():
+            break
         if match.group("fam"):
             names.append({"family": match.group("fam"), "given": match.group("ini").strip()})
         else:
             names.append({"family": match.group("fam2"), "given": match.group("ini2").strip()})
         pos = match.end()
-        sep = re.match(r"\s*(?:,|;|and\b|&|и\b)?\s*", text[pos:])
+        sep = re.match(r"\s*(?:,|;|and\b|&|и\b(?!\s*др))?\s*", text[pos:])
         if sep:
             pos += sep.end()
     et_al = False
@@ -397,8 +431,37 @@ def _segments(tokens: list[str], labels: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _fill_from_segments(segments: list[tuple[str, str]], item: dict[str, Any]) -> None:
-    """Turn labelled segments into CSL fields (first segment of a kind wins)."""
+_VANCOUVER = re.compile(
+    rf"(?<!\d)(?P<year>1[5-9]\d\d|20\d\d)(?:\s+[A-Z][a-z]{{2}}(?:\s+\d{{1,2}})?)?\s*;\s*"
+    rf"(?P<vol>\d+[A-Za-z]?)\s*(?:\(\s*(?P<iss>[\w]+(?:[-–/]\w+)?)\s*\))?\s*"
+    rf"(?::\s*(?P<pages>[A-Za-z]*\d+[A-Za-z]?(?:\s*[{DASH}]\s*[A-Za-z]*\d+)?))?(?=[\s.,;]|$)\.?"
+)
+
+
+def _cut_vancouver(text: str, item: dict[str, Any]) -> str:
+    """Take ``2017;15(1):95`` (year; volume(issue):pages) by rule: one token the CRF cannot split."""
+    match = _VANCOUVER.search(text)
+    if not match or not (match.group("iss") or match.group("pages")):
+        return text
+    item["issued"] = {"date-parts": [[int(match.group("year"))]]}
+    item["volume"] = match.group("vol")
+    if match.group("iss"):
+        item["issue"] = match.group("iss")
+    if match.group("pages"):
+        item["page"] = re.sub(rf"\s*[{DASH}]\s*", "-", match.group("pages"))
+    return _clean(text[: match.start()] + " " + text[match.end():])
+
+
+def _fill_from_segments(
+    segments: list[tuple[str, str]], item: dict[str, Any], fixed: set[str] | frozenset[str] = frozenset()
+) -> None:
+    """Turn labelled segments into CSL fields (first segment of a kind wins; ``fixed`` keys stay)."""
+    kept = {k: item[k] for k in fixed}
+    _fill(segments, item)
+    item.update(kept)
+
+
+def _fill(segments: list[tuple[str, str]], item: dict[str, Any]) -> None:
     seen: dict[str, list[str]] = {}
     for label, text in segments:
         seen.setdefault(label, []).append(text)
@@ -424,7 +487,7 @@ def _fill_from_segments(segments: list[tuple[str, str]], item: dict[str, Any]) -
     title = clean_title(first("title") or "")
     if title:
         item["title"] = title
-    container = first("journal") or first("container-title")
+    container = first("journal") or first("container-title") or first("collection-title")
     if container and clean_container(container):
         item["container-title"] = clean_container(container)
     collection = first("collection-title")
@@ -556,10 +619,11 @@ def parse_reference(raw: str) -> dict[str, Any]:
     if "//" in text:
         _parse_gost(text, item)
     else:
+        text = _cut_vancouver(text, item)
         tokens = tokenize(text)
         tags = tag(tokens)
         labels = set(tags)
-        _fill_from_segments(_segments(tokens, tags), item)
+        _fill_from_segments(_segments(tokens, tags), item, fixed=set(item))
     item["type"] = _guess_type(item, raw, labels)
     language = _language(item.get("title") or text)
     if language:
