@@ -64,13 +64,26 @@ def load(paths: Sequence[Path], *, url: str | None = None) -> int:
     return 1 if failed else 0
 
 
-def seed() -> int:
+def seed(*, if_empty: bool = False) -> int:
     """Load the pages listed in seed/manifest.json, each with the URL it was saved from."""
+    if if_empty and _has_articles():
+        print("database already holds articles; seed skipped")
+        return 0
     manifest = json.loads((SEED_DIR / "manifest.json").read_text(encoding="utf-8"))
     status = 0
     for entry in manifest["pages"]:
         status |= load([SEED_DIR / entry["file"]], url=entry.get("url"))
     return status
+
+
+def _has_articles() -> bool:
+    from sqlmodel import Session, select
+
+    from app.db import get_engine
+    from app.models import Article
+
+    with Session(get_engine()) as session:
+        return session.exec(select(Article.id).limit(1)).first() is not None
 
 
 def reparse() -> int:
@@ -99,7 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="upgrade the database to the latest schema")
-    commands.add_parser("seed", help="load the seed pages (seed/manifest.json)")
+    seed_parser = commands.add_parser("seed", help="load the seed pages (seed/manifest.json)")
+    seed_parser.add_argument(
+        "--if-empty", action="store_true", help="only when the database holds no article yet"
+    )
     load_parser = commands.add_parser("load", help="load OJS article pages saved as text or HTML")
     load_parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     load_parser.add_argument(
@@ -116,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "migrate":
             return migrate()
         if args.command == "seed":
-            return seed()
+            return seed(if_empty=args.if_empty)
         if args.command == "load":
             if args.url and len(args.paths) > 1:
                 print("error: --url names one page; give a single PATH with it", file=sys.stderr)

@@ -154,9 +154,11 @@ def _replace_children(session: Session, article_id: int, record: ArticleRecord) 
                     text_as_printed=printed if printed != text else None,
                 )
             )
-    for lang, terms in record.keywords.items():
-        for position, term in enumerate(terms):
-            session.add(Keyword(article_id=article_id, lang=lang, position=position, term=term))
+    # One running position across languages keeps both the printed order of the languages and
+    # the order of the terms within each.
+    keywords = [(lang, term) for lang, terms in record.keywords.items() for term in terms]
+    for position, (lang, term) in enumerate(keywords):
+        session.add(Keyword(article_id=article_id, lang=lang, position=position, term=term))
     for position, galley in enumerate(record.galleys):
         session.add(
             Galley(
