@@ -90,7 +90,7 @@ _ISSN_LINE = re.compile(
     r"(?:(?P<before>print|printed|online|electronic|e|p|web)[\s\-]*)?ISSN"
     r"(?:\s*\((?P<inside>print|online|electronic|e|p)\))?"
     r"(?:\s*[-–(]?\s*(?P<after>print|online|electronic)\)?)?"
-    r"\s*[:：]?\s*" + _ISSN_VALUE,
+    r"\s*[:：]?\s*" + _ISSN_VALUE + r"(?:\s*\(?(?P<trail>print|online|electronic)\)?)?",
     re.IGNORECASE,
 )
 
@@ -354,7 +354,7 @@ def _classify_line(page: _Page, line: _Line, repeated: Counter[str]) -> None:
         line.kind = "issn"
         value = re.sub(r"\s", "", issn.group("issn")).replace("‐", "-").replace("–", "-")
         value = value.upper()
-        medium = (issn.group("before") or issn.group("inside") or issn.group("after") or "")
+        medium = next((m for m in issn.group("before", "inside", "after", "trail") if m), "")
         medium = medium.casefold()
         if issn_is_valid(value):
             if medium in {"online", "electronic", "e", "web"}:
@@ -551,7 +551,7 @@ def _find_references(paragraphs: list[list[_Line]]) -> tuple[list[str], int]:
         if not content:
             continue
         if not started:
-            if not is_reference_like(content[0]) and not _LIST_MARKER.match(content[0]):
+            if not is_reference_like(_join_lines(content)) and not _LIST_MARKER.match(content[0]):
                 continue
             started = True
         elif _keyword_like_block(content) and not any(is_reference_like(c) for c in content):
@@ -572,8 +572,10 @@ def split_references(lines: list[str]) -> list[str]:
         if numbered >= 1 and _LIST_MARKER.match(lines[0]):
             starts = marker is not None
         else:
+            # a new reference only once the previous one is complete (it has its year)
             starts = not items or (
                 is_reference_like(line)
+                and is_reference_like(items[-1])
                 and (bool(_AUTHOR_START.match(line)) or items[-1].endswith((".", ")")))
             )
         text = line[marker.end() :] if marker and numbered and starts else line
