@@ -6,9 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
+from app.api.http_caching import GZIP_MINIMUM, HttpCachingMiddleware
 from app.api.routes import articles, health
+from app.config import get_settings
 from app.db import get_engine
 from app.errors import install_error_handlers
 from app.schemas import Problem
@@ -36,7 +40,19 @@ def create_app() -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
     )
+    settings = get_settings()
     install_error_handlers(app)
+    # Outermost last: gzip for streams, CORS on every answer (304s too), then conditional GET.
+    app.add_middleware(HttpCachingMiddleware, max_age=settings.cache_max_age)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "If-None-Match"],
+        expose_headers=["Link", "ETag", "Content-Location"],
+        max_age=86400,
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM)
     app.include_router(health.router)
     app.include_router(articles.router)
     # Problem is referenced by every error response; register it once in the schema components.

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from app.ingest.ojs_page import parse_page
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.db import get_session
+from app.ingest.ojs_page import parse_page
 from app.main import app
 from app.services.loading import LoadResult, store_record
 

@@ -1,0 +1,98 @@
+"""Conditional GET, HEAD, Cache-Control and compression for every read, in one ASGI middleware.
+
+Buffered GET responses get a strong ETag (a digest of the body) and answer ``304 Not Modified``
+to a matching ``If-None-Match``. Compression happens here, deterministically (gzip with mtime 0),
+so the compressed representation has its own stable ETag (suffix ``-gzip``). Streaming responses
+pass through untouched; the outer GZipMiddleware compresses those.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+GZIP_MINIMUM = 1024
+NOT_MODIFIED_HEADERS = ("etag", "cache-control", "vary", "link", "content-location", "expires")
+
+
+def _opaque(tag: str) -> str:
+    return tag.strip().removeprefix("W/").strip('"').removesuffix("-gzip")
+
+
+def _etag_matches(if_none_match: str, etag: str) -> bool:
+    """RFC 9110 weak comparison; both encodings of one body count as the same resource state."""
+    if if_none_match.strip() == "*":
+        return True
+    return _opaque(etag) in {_opaque(tag) for tag in if_none_match.split(",") if tag.strip()}
+
+
+class HttpCachingMiddleware:
+    def __init__(self, app: ASGIApp, *, max_age: int) -> None:
+        self.app = app
+        self.max_age = max_age
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in {"GET", "HEAD"}:
+            await self.app(scope, receive, send)
+            return
+        is_head = scope["method"] == "HEAD"
+        if is_head:
+            scope = {**scope, "method": "GET"}
+        request_headers = Headers(scope=scope)
+        start: Message | None = None
+        chunks: list[bytes] = []
+        streaming = False
+
+        async def buffered_send(message: Message) -> None:
+            nonlocal start, streaming
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            assert start is not None
+            if streaming:
+                await send({**message, "body": b""} if is_head else message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                if len(chunks) == 1 and not chunks[0]:
+                    return  # an empty first chunk says nothing yet
+                streaming = True
+                await send(start)
+                body = b"".join(chunks)
+                await send({**message, "body": b"" if is_head else body})
+                return
+            await self._finish(start, b"".join(chunks), request_headers, is_head, send)
+
+        await self.app(scope, receive, buffered_send)
+
+    async def _finish(
+        self, start: Message, body: bytes, request: Headers, is_head: bool, send: Send
+    ) -> None:
+        headers = MutableHeaders(raw=list(start["headers"]))
+        status = start["status"]
+        if status == 200:
+            if self.max_age and "cache-control" not in headers:
+                headers["cache-control"] = f"public, max-age={self.max_age}"
+            if "content-encoding" not in headers:
+                headers.add_vary_header("Accept-Encoding")
+                etag = '"' + hashlib.sha256(body).hexdigest()[:32]
+                if len(body) >= GZIP_MINIMUM and "gzip" in request.get("accept-encoding", ""):
+                    body = gzip.compress(body, compresslevel=6, mtime=0)
+                    headers["content-encoding"] = "gzip"
+                    etag += "-gzip"
+                headers["etag"] = etag + '"'
+                headers["content-length"] = str(len(body))
+            etag_value = headers.get("etag")
+            if etag_value and _etag_matches(request.get("if-none-match", ""), etag_value):
+                kept = [(k, v) for k, v in headers.raw if k.decode() in NOT_MODIFIED_HEADERS]
+                await send({"type": "http.response.start", "status": 304, "headers": kept})
+                await send({"type": "http.response.body", "body": b""})
+                return
+        await send({**start, "headers": headers.raw})
+        await send({"type": "http.response.body", "body": b"" if is_head else body})
