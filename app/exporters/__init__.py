@@ -3,7 +3,12 @@
 from app.exporters import (  # noqa: F401  (registration side effects)
     bibtex,
     citation,
+    crossref,
     csl_json,
+    html,
+    jats,
+    jsonld,
+    oai_dc,
     public_json,
     ris,
 )
