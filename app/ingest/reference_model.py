@@ -63,7 +63,7 @@ for _kind, _words in {
 
 _STRIP = "\"'“”‘’«»„()[]{}<>.,;:!?*"
 _SHAPE = str.maketrans(
-    {**{c: "d" for c in "0123456789"}}
+    {**dict.fromkeys("0123456789", "d")}
 )
 _YEAR = re.compile(r"^\(?\[?(1[5-9]\d\d|20\d\d)[a-z]?[\])]?[.,;:)]*$")
 _ROMAN = re.compile(r"^[ivxlcdm]+$", re.IGNORECASE)
@@ -91,7 +91,9 @@ def shape(word: str) -> str:
     return "".join(out)[:8]
 
 
-def _token_features(token: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _token_features(token: str) -> tuple[str, ...]:
+    """Features of one token alone; cached, since reference words repeat a lot (Vol., pp., and)."""
     word = token.strip(_STRIP)
     low = word.lower()
     low_tok = token.lower()
@@ -135,38 +137,70 @@ def _token_features(token: str) -> list[str]:
         feats.append("lex=" + kind)
     if low in MONTHS or low[:3] in MONTHS and len(low) <= 4:
         feats.append("month")
-    return feats
+    return tuple(feats)
 
 
 _CONTEXT = ("w=", "sh=", "last=", "lex=", "cap", "initial", "year", "lower")
 
 
-def sequence_features(tokens: list[str]) -> list[list[str]]:
-    """Per-token feature strings, with the neighbours' main features and a position bucket."""
-    base = [_token_features(t) for t in tokens]
+@lru_cache(maxsize=65536)
+def _context_features(token: str, offset: int) -> tuple[str, ...]:
+    """The main features of a neighbour, prefixed with its offset."""
+    return tuple(f"{offset}:{f}" for f in _token_features(token) if f.startswith(_CONTEXT))
+
+
+_KNOWN: set[str] = set()  # attributes the loaded model has weights for
+_OFFSETS = (-2, -1, 1, 2)
+_POS = tuple("pos=" + str(i) for i in range(10))
+_STOPS = tuple("stops=" + str(i) for i in range(5))
+
+
+@lru_cache(maxsize=65536)
+def _token_row(token: str, known_only: bool) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...],
+                                                      bool, bool]:
+    """Own features, features seen by each neighbour offset, and (ends a sentence, is a year)."""
+    own = _token_features(token)
+    ctx = tuple(_context_features(token, off) for off in _OFFSETS)
+    if known_only:
+        ctx = tuple(tuple(f for f in c if f in _KNOWN) for c in ctx)
+        own_kept = tuple(f for f in own if f in _KNOWN)
+    else:
+        own_kept = own
+    stop = token.endswith((".", "?", "!")) and "initial" not in own
+    return own_kept, ctx, stop, "year" in own
+
+
+def sequence_features(tokens: list[str], known_only: bool = False) -> list[list[str]]:
+    """Per-token feature strings, with the neighbours' main features and a position bucket.
+
+    ``known_only`` drops attributes the model never weighted: they cannot change the labels and
+    passing them to crfsuite costs most of the tagging time.
+    """
+    rows = [_token_row(t, known_only) for t in tokens]
     n = len(tokens)
     out: list[list[str]] = []
     stops = 0  # sentence-like stops (a full stop not after an initial) seen so far
     seen_year = False
-    for i, feats in enumerate(base):
-        row = list(feats)
-        row.append("pos=" + str(min(9, i * 10 // max(n, 1))))
-        row.append("stops=" + str(min(stops, 4)))
+    for i, (own, _ctx, stop, year) in enumerate(rows):
+        row = [*own, _POS[min(9, i * 10 // n)], _STOPS[min(stops, 4)]]
         if seen_year:
             row.append("afteryear")
         if i == 0:
             row.append("BOS")
         if i == n - 1:
             row.append("EOS")
-        for off in (-2, -1, 1, 2):
-            j = i + off
-            if 0 <= j < n:
-                row.extend(f"{off}:{f}" for f in base[j] if f.startswith(_CONTEXT))
+        if i >= 2:
+            row += rows[i - 2][1][0]
+        if i >= 1:
+            row += rows[i - 1][1][1]
+        if i + 1 < n:
+            row += rows[i + 1][1][2]
+        if i + 2 < n:
+            row += rows[i + 2][1][3]
         out.append(row)
-        tok = tokens[i]
-        if tok.endswith((".", "?", "!")) and "initial" not in feats:
+        if stop:
             stops += 1
-        if "year" in feats:
+        if year:
             seen_year = True
     return out
 
@@ -205,6 +239,8 @@ def tagger() -> pycrfsuite.Tagger:
     """The trained tagger, opened once per process."""
     model = pycrfsuite.Tagger()
     model.open(str(MODEL_PATH))
+    _KNOWN.update(attr for attr, _label in model.info().state_features)
+    _token_row.cache_clear()
     return model
 
 
@@ -212,7 +248,8 @@ def tag(tokens: list[str]) -> list[str]:
     """One label per token."""
     if not tokens:
         return []
-    return list(tagger().tag(sequence_features(tokens)))
+    model = tagger()
+    return list(model.tag(sequence_features(tokens, known_only=True)))
 
 
 def _evaluate(gold_path: Path, out_path: Path) -> None:

@@ -588,10 +588,25 @@ def _guess_type(item: dict[str, Any], raw: str, labels: set[str]) -> str:
     return "article-journal" if "volume" in item or "page" in item else "book"
 
 
+_EN_WORDS = frozenset("the of and in for with on to from by is are an a its their this at".split())
+_NOT_EN_WORDS = frozenset(
+    "de la le les des du et en el los las und der die das von zur il di della per do da dos na em"
+    " för och het een van voor".split()
+)
+
+
 def _language(text: str) -> str | None:
-    """Script first (Cyrillic → ru, uk, kk by their own letters), lingua for Latin script."""
+    """Script first (Cyrillic → ru, uk, kk by their own letters), lingua for Latin script.
+
+    Plain-ASCII titles full of English function words are English: that shortcut spares the
+    detector (a third of the parse time) for most references.
+    """
     if not text:
         return None
+    if text.isascii():
+        words = set(re.findall(r"[a-z]+", text.lower()))
+        if len(words & _EN_WORDS) >= 2 and not words & _NOT_EN_WORDS:
+            return "en"
     if _CYRILLIC.search(text):
         letters = set(text)
         if letters & _KAZAKH:
