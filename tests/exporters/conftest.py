@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from app.schemas import (
     ArticleAuthor,
@@ -207,3 +208,17 @@ def bare_article() -> ArticlePublic:
         published=None,
         language="ru",
     )
+
+
+def load_schema(relative: str) -> etree.XMLSchema:
+    """An official XSD from tests/schemas, loaded without network access."""
+    parser = etree.XMLParser(no_network=True)
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / relative), parser))
+
+
+def assert_valid(schema: etree.XMLSchema, document: bytes | etree._Element) -> etree._Element:
+    """Validate and return the root, with the schema's own error log as the failure message."""
+    root = etree.fromstring(document) if isinstance(document, bytes) else document
+    if not schema.validate(root):
+        raise AssertionError(str(schema.error_log))
+    return root

@@ -1,0 +1,126 @@
+"""Formatted citations: exact strings for the fixture article, pinned so style or library changes
+show up as diffs, and the three citeproc-py workarounds (GOST DOI, space after number, HTML)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.exporters import get_exporter, negotiate
+from app.exporters.citation import format_article, format_items, resolve_style
+from app.exporters.csl_json import reference_to_csl
+
+GOST_RU = (
+    "1. Иванова А. П., Məmmədov R. Цитокиновый профиль при хроническом тонзиллите у детей "
+    "// Вестник клинической иммунологии. 2023. Т. 12. № 3. С. 45–52. "
+    "DOI: 10.12345/bci.2023.12.3.45"
+)
+APA_EN = (
+    "Иванова, А. П., & Məmmədov, R. (2023). Interleukin-6 & TNF-α in chronic tonsillitis: "
+    "25% of children <7 years. Bulletin of Clinical Immunology, 12(3), 45–52. "
+    "https://doi.org/10.12345/bci.2023.12.3.45"
+)
+VANCOUVER_EN = (
+    "1. Иванова АП, Məmmədov R. Interleukin-6 & TNF-α in chronic tonsillitis: 25% of children "
+    "<7 years. Bulletin of Clinical Immunology. 2023;12(3):45–52. "
+    "doi:10.12345/bci.2023.12.3.45"
+)
+
+
+def test_gost_cites_a_russian_article_in_russian_with_doi(article) -> None:
+    assert format_article(article, style="gost-r-7-0-5-2008") == GOST_RU
+
+
+def test_apa_cites_in_english_with_the_english_title(article) -> None:
+    assert format_article(article, style="apa") == APA_EN
+
+
+def test_vancouver_keeps_the_space_after_the_number(article) -> None:
+    assert format_article(article, style="vancouver") == VANCOUVER_EN
+    assert resolve_style("vancouver") == "vancouver-nlm"
+
+
+def test_numeric_gost_keeps_the_space_after_the_number(article) -> None:
+    text = format_article(article, style="gost-r-7-0-5-2008-numeric")
+    assert text.startswith("1. Иванова А. П.")
+    assert text.endswith(" DOI: 10.12345/bci.2023.12.3.45")
+
+
+def test_gost_without_doi_adds_nothing(article) -> None:
+    text = format_article(article.model_copy(update={"doi": None}), style="gost")
+    assert "DOI" not in text
+    assert text.endswith("С. 45–52.")
+
+
+def test_explicit_locale_overrides_the_article_language(article) -> None:
+    text = format_article(article, style="gost-r-7-0-5-2008", locale="en-US")
+    assert "Interleukin-6" in text
+    assert text.endswith("DOI: 10.12345/bci.2023.12.3.45")
+
+
+def test_html_output_escapes_the_title_and_marks_the_journal(article) -> None:
+    text = format_article(article, style="apa", as_html=True)
+    assert text == (
+        "Иванова, А. П., &amp; Məmmədov, R. (2023). Interleukin-6 &amp; TNF-α in chronic "
+        "tonsillitis: 25% of children &lt;7 years. <i>Bulletin of Clinical Immunology</i>, "
+        "<i>12</i>(3), 45–52. https://doi.org/10.12345/bci.2023.12.3.45"
+    )
+
+
+def test_gost_reference_list_keeps_order_and_each_items_language(references) -> None:
+    items = [reference_to_csl(r) for r in references]
+    assert format_items(items, style="gost-r-7-0-5-2008-numeric") == [
+        "1. Smith J., Brown K., Lee H. Interleukin levels in recurrent tonsillitis // "
+        "J Clin Immunol Res. 2019. Vol. 15, № 2. P. 101–109. DOI: 10.1000/jcir.2019.0152",
+        "2. Петров П. П., Сидорова Е. В. Иммунный ответ при ангине // "
+        "Журнал детской медицины. 2018. Т. 7, № 4. С. 33–40.",
+        "3. Miller A. Tonsils and immunity // Pediatric Immunology. 2nd ed. / ed. Green B. "
+        "Boston: Example Press, 2015. P. 210–225.",
+        "4. Кузнецов В. И. Детская оториноларингология. М.: Медицина, 2010. 320 с.",
+        "5. Annual report of the regional health department & clinics, 2020 (unpublished).",
+    ]
+
+
+def test_apa_reference_list_is_alphabetical_with_unparsed_strings_last(references) -> None:
+    items = [reference_to_csl(r) for r in references]
+    entries = format_items(items, style="apa")
+    assert [e.split(",")[0] for e in entries[:4]] == ["Miller", "Smith", "Кузнецов", "Петров"]
+    assert entries[4] == (
+        "Annual report of the regional health department & clinics, 2020 (unpublished)."
+    )
+
+
+def test_vancouver_reference_list_numbers_every_entry(references) -> None:
+    items = [reference_to_csl(r) for r in references]
+    entries = format_items(items, style="vancouver")
+    assert [e.split(" ")[0] for e in entries] == ["1.", "2.", "3.", "4.", "5."]
+    assert entries[0] == (
+        "1. Smith J, Brown K, Lee H. Interleukin levels in recurrent tonsillitis. "
+        "J Clin Immunol Res. 2019;15(2):101–9. doi:10.1000/jcir.2019.0152"
+    )
+
+
+def test_exporter_renders_negotiated_style_as_plain_text(article) -> None:
+    chosen = negotiate("text/x-bibliography; style=gost-r-7-0-5-2008", None, "article")
+    assert chosen.render("article", article) == (GOST_RU + "\n").encode()
+
+
+def test_html_fragment_exporter_wraps_entries(article, references) -> None:
+    body = get_exporter("citation-html").render("references", references, params={"style": "apa"})
+    text = body.decode()
+    assert text.startswith('<div class="csl-bib-body">')
+    assert text.count('<div class="csl-entry">') == 5
+    assert "department &amp; clinics" in text
+
+
+def test_single_reference_is_cited_alone(references) -> None:
+    body = get_exporter("citation").render("reference", references[1], params={"style": "gost"})
+    assert body.decode() == (
+        "1. Петров П. П., Сидорова Е. В. Иммунный ответ при ангине // "
+        "Журнал детской медицины. 2018. Т. 7. № 4. С. 33–40.\n"
+    )
+
+
+@pytest.mark.parametrize("style", ["../apa", "APA/../x", "no-such-style"])
+def test_unknown_or_unsafe_style_names_are_rejected(style: str) -> None:
+    with pytest.raises(ValueError, match="Unknown citation style"):
+        resolve_style(style)
