@@ -109,6 +109,16 @@ def _year_of(text: str) -> int | None:
 # --------------------------------------------------------------------------- names
 
 
+# A body, not a person: kept whole as a CSL literal name rather than split into family/given.
+_CORPORATE = re.compile(
+    r"\b(?:organi[sz]ation|association|institute|institut|ministry|society|group|committee|council|"
+    r"agency|department|university|cent(?:er|re)|foundation|commission|office|bureau|service|"
+    r"consortium|collaboration|network|federation|board|министерство|институт|ассоциация|"
+    r"комитет|центр|общество|служба)\b",
+    re.IGNORECASE,
+)
+
+
 def _is_initials(token: str) -> bool:
     token = token.strip(",;:")
     if not token:
@@ -186,7 +196,10 @@ def parse_names(segment: str) -> tuple[list[dict[str, str]], bool]:
         text = text[: match.start()]
     text = re.sub(r"\((?:eds?|hrsg|dir|éds?|ред)\.?\)|\b(?:eds?|Hrsg|editors?)\.?\s*$", "", text,
                   flags=re.IGNORECASE)
-    text = re.sub(r"^(?:by|edited by|in)\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(?:by|edited by|in:?|under the editorship of|под ред\.)\s+", "", text,
+                  flags=re.IGNORECASE)
+    if _CORPORATE.search(text):
+        return [{"literal": text.strip(" .,;:")}], et_al
     text = text.strip(" .,;:")
     if not text:
         return [], et_al
@@ -449,7 +462,10 @@ def _cut_vancouver(text: str, item: dict[str, Any]) -> str:
         item["issue"] = match.group("iss")
     if match.group("pages"):
         item["page"] = re.sub(rf"\s*[{DASH}]\s*", "-", match.group("pages"))
-    return _clean(text[: match.start()] + " " + text[match.end():])
+    # Keep the block for the tagger's context (it ends the journal title), split as AnyStyle
+    # labels it: "2017;" "15(1):" "95."
+    block = re.sub(r"([;:])\s*", r"\1 ", match.group(0))
+    return _clean(text[: match.start()] + " " + block + " " + text[match.end():])
 
 
 def _fill_from_segments(
@@ -588,25 +604,26 @@ def _guess_type(item: dict[str, Any], raw: str, labels: set[str]) -> str:
     return "article-journal" if "volume" in item or "page" in item else "book"
 
 
-_EN_WORDS = frozenset("the of and in for with on to from by is are an a its their this at".split())
-_NOT_EN_WORDS = frozenset(
-    "de la le les des du et en el los las und der die das von zur il di della per do da dos na em"
-    " för och het een van voor".split()
-)
+# Function words that only one of our common Latin-script languages uses; two hits and no rival
+# decide the language without the statistical detector (a third of the parse time otherwise).
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(words.split())
+    for lang, words in {
+        "en": "the of and for with on to from by is are an its their this at into between",
+        "fr": "le la les des du et une dans pour sur au aux est par pas qui que ou",
+        "de": "der die das und von zur zum mit für ein eine im auf den dem des ist über bei",
+        "es": "el los las y del una en para con por sobre al como entre",
+        "it": "il lo gli della delle dei degli nel nella per con una sul sulla tra",
+        "pt": "os da das do dos em para com uma no na nos sobre ao pelo pela",
+        "nl": "het een van voor en op met zijn bij naar over",
+    }.items()
+}
 
 
 def _language(text: str) -> str | None:
-    """Script first (Cyrillic → ru, uk, kk by their own letters), lingua for Latin script.
-
-    Plain-ASCII titles full of English function words are English: that shortcut spares the
-    detector (a third of the parse time) for most references.
-    """
+    """Script first (Cyrillic → ru, uk, kk by their own letters), then function words, then lingua."""
     if not text:
         return None
-    if text.isascii():
-        words = set(re.findall(r"[a-z]+", text.lower()))
-        if len(words & _EN_WORDS) >= 2 and not words & _NOT_EN_WORDS:
-            return "en"
     if _CYRILLIC.search(text):
         letters = set(text)
         if letters & _KAZAKH:
@@ -614,6 +631,11 @@ def _language(text: str) -> str | None:
         if letters & _UKRAINIAN:
             return "uk"
         return "ru"
+    words = set(re.findall(r"[^\W\d_]+", text.lower()))
+    hits = {lang: len(words & vocab) for lang, vocab in _FUNCTION_WORDS.items()}
+    best = max(hits, key=hits.__getitem__)
+    if hits[best] >= 2 and sorted(hits.values())[-2] * 3 <= hits[best]:
+        return best
     return detect_language(text)
 
 
