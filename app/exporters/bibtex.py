@@ -52,8 +52,6 @@ _LATEX_SPECIALS = {
     ord("_"): r"\_",
     ord("~"): r"\textasciitilde{}",
     ord("^"): r"\textasciicircum{}",
-    ord("<"): r"\textless{}",
-    ord(">"): r"\textgreater{}",
 }
 _ENCODER = UnicodeToLatexEncoder(
     conversion_rules=[UnicodeToLatexConversionRule(RULE_DICT, _LATEX_SPECIALS)],
