@@ -136,7 +136,11 @@ _INTERFACE_LINES = re.compile(
     r"downloads|download data is not yet available\.?|how to cite|citation formats?|"
     r"more citation formats|article details|issue|section|license|copyright|"
     r"author biograph(?:y|ies)|make a submission|information|current issue|"
-    r"for readers|for authors|for librarians|language|published|"
+    r"for readers|for authors|for librarians|language|published|home|about|about the journal|"
+    r"current|archives|announcements|submissions|editorial team|privacy statement|contact|"
+    r"register|login|log in|search|skip to main content|skip to main navigation menu|"
+    r"skip to site footer|open journal systems|platform & workflow by ojs ?/ ?pkp|"
+    r"view all issues|articles|open menu|close menu|main menu|user menu|"
     r"наиболее читаемые статьи этого автора \(ов\)|похожие статьи|как цитировать|"
     r"выпуск|раздел|лицензия|опубликован|загрузки|"
     r"eyni müəllifin? ən çox oxunan məqalələri|oxşar məqalələr)$",
@@ -344,7 +348,43 @@ def _classify(text: str) -> _Page:
                     _add_title(page.journal_titles, line.text)
                     continue
             _classify_line(page, line, repeated)
+    _separate_structure(page)
     return page
+
+
+# Lines that stand alone on a page even when it has no blank lines between its parts.
+_STRUCTURAL = {"heading", "interface", "galley", "issn", "key"}
+
+
+def _separate_structure(page: _Page) -> None:
+    """Give headings and interface lines blocks of their own, and read values they introduce.
+
+    Pages saved without blank lines would otherwise be one paragraph; a running footer is not a
+    separator, since it may sit inside a reference that a PDF page break cut in two.
+    """
+    block = 0
+    previous: _Line | None = None
+    previous_original = -1
+    for line in page.lines:
+        original = line.block
+        if previous is None or original != previous_original:
+            block += 1
+        elif line.kind in _STRUCTURAL or previous.kind in _STRUCTURAL:
+            block += 1
+        line.block, previous_original = block, original
+        if (
+            previous is not None
+            and previous.kind == "interface"
+            and re.match(r"^(?:published|опубликован)$", previous.text, re.IGNORECASE)
+        ):
+            try:
+                published = date.fromisoformat(line.text)
+            except ValueError:
+                published = None
+            if published:
+                line.kind = "meta"
+                page.published = page.published or published
+        previous = line
 
 
 def _classify_line(page: _Page, line: _Line, repeated: Counter[str]) -> None:
@@ -400,6 +440,8 @@ def _classify_line(page: _Page, line: _Line, repeated: Counter[str]) -> None:
     issue = _ISSUE_LABEL.search(text)
     if issue and len(text) < 160 and not is_reference_like(text):
         line.kind = "meta"
+        # OJS breadcrumbs ("Home / Archives / Vol. 8 No. 2 (2021) / Articles") precede the title
+        line.value = "breadcrumb" if text.count("/") >= 2 else None
         page.issue = page.issue or _issue(issue)
         return
     doi = re.match(r"^(?:DOI:?\s*)?(?:https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", text, re.I)
@@ -453,7 +495,11 @@ def _find_title(page: _Page) -> _Line | None:
     journal = {t.casefold() for t in page.journal_titles.values()}
     seen_structure = False
     blocks: dict[int, list[_Line]] = {}
-    for line in page.lines:
+    lines_from = page.lines
+    breadcrumb = next((ln for ln in page.lines if ln.value == "breadcrumb"), None)
+    if breadcrumb is not None:
+        lines_from = page.lines[page.lines.index(breadcrumb) + 1 :]
+    for line in lines_from:
         blocks.setdefault(line.block, []).append(line)
     for lines in blocks.values():
         content = [line for line in lines if line.kind == "text"]
@@ -594,40 +640,29 @@ def _keyword_like_block(lines: list[str]) -> bool:
     )
 
 
-def _keyword_lines(paragraphs: list[list[_Line]]) -> list[str]:
-    """Lines of the keyword list: after a keywords heading, or the keyword-like block at the end."""
-    lines: list[str] = []
-    collecting = False
-    for block in paragraphs:
-        for line in block:
-            if line.kind == "heading":
-                if collecting and lines:
-                    return lines
-                collecting = line.value == "keywords"
-                continue
-            if line.kind in {"interface", "galley"} and collecting and lines:
-                return lines
-            if line.kind == "interface":
-                continue
-            labelled = _KEYWORDS_LABEL.match(line.text)
+def _keyword_lines(paragraphs: list[list[_Line]], after_references: int) -> list[str]:
+    """Lines of the keyword list: a ``Keywords:`` line, the block after a keywords heading, or
+    else the block of keyword-like lines right after the references and galley links."""
+    for index, block in enumerate(paragraphs):
+        for position, line in enumerate(block):
+            labelled = _KEYWORDS_LABEL.match(line.text) if line.kind == "text" else None
             if labelled:
-                lines.append(labelled.group("list"))
-                continue
-            if collecting and line.kind == "text":
-                lines.append(line.text)
-    if lines:
-        return lines
-    # No heading: the trailing block of keyword-like lines after the references/galleys.
-    candidates: list[list[_Line]] = [
-        [line for line in block if line.kind == "text"] for block in paragraphs
-    ]
-    for block in reversed(candidates):
-        if not block:
-            continue
-        texts = [line.text for line in block]
+                return [labelled.group("list")]
+            if line.kind == "heading" and line.value == "keywords":
+                rest = [ln.text for ln in block[position + 1 :] if ln.kind == "text"]
+                if rest:
+                    return rest
+                following = next((b for b in paragraphs[index + 1 :] if b), [])
+                return [ln.text for ln in following if ln.kind == "text"]
+    for block in paragraphs[after_references:]:
+        if any(line.kind in {"interface", "heading"} for line in block):
+            return []
+        texts = [line.text for line in block if line.kind == "text"]
+        if not texts:
+            continue  # galley links, footers
         if _keyword_like_block(texts) and not any(_is_prose(t) for t in texts):
             return texts
-        break
+        return []
     return []
 
 
@@ -737,9 +772,7 @@ def parse_text(text: str, *, source_url: str | None = None) -> ArticleRecord:
     paragraphs = _paragraphs_after(page, title_line)
     abstracts_printed, after_abstract = _find_abstracts(paragraphs)
     references, after_references = _find_references(paragraphs[after_abstract:])
-    keyword_lines = _keyword_lines(paragraphs[after_abstract + after_references :])
-    if not keyword_lines:
-        keyword_lines = _keyword_lines(paragraphs[: after_abstract])
+    keyword_lines = _keyword_lines(paragraphs, after_abstract + after_references)
 
     as_printed: dict[str, str] = {}
     repaired: dict[str, str] = {}

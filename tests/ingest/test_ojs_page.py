@@ -410,3 +410,26 @@ def test_html_page_reads_citation_meta_tags_and_ojs_blocks():
 def test_html_page_without_any_title_is_refused():
     with pytest.raises(PageError, match="title"):
         parse_page("<!DOCTYPE html><html><body><p>Hello.</p></body></html>")
+
+
+# --------------------------------------------------------------------------- an OJS 3 page
+
+
+def test_ojs3_default_theme_page_without_blank_lines():
+    """Made-up page in the OJS 3 default theme's text layout: navigation, breadcrumb, labelled
+    sections, sidebar; saved without blank lines, so headings alone separate its parts."""
+    text = (FIXTURES / "ojs3_english_page_no_blank_lines.txt").read_text(encoding="utf-8")
+    record = parse_page(text)
+    assert record.titles == {"en": "Effects of sleep on memory consolidation in adolescents"}
+    assert record.issue is not None
+    assert (record.issue.volume, record.issue.number, record.issue.year) == ("3", "1", 2020)
+    assert record.doi == "10.1234/jcs.2020.15"
+    assert record.keywords == {"en": ["sleep", "memory consolidation", "adolescents"]}
+    assert list(record.abstracts_as_printed) == ["en"]
+    assert record.abstracts["en"].startswith("Sleep plays an important role in memory.")
+    assert len(record.references) == 2
+    assert record.references[1].startswith("Diekelmann S., Born J.")
+    assert record.galleys == [GalleyRecord(label="PDF", locale="en")]
+    assert record.published is not None and record.published.isoformat() == "2020-03-15"
+    assert record.authors == []  # names without a label are not certain enough
+    assert record.journal.titles == {}  # the site header is not labelled as the journal title
