@@ -772,6 +772,11 @@ def parse_text(text: str, *, source_url: str | None = None) -> ArticleRecord:
     paragraphs = _paragraphs_after(page, title_line)
     abstracts_printed, after_abstract = _find_abstracts(paragraphs)
     references, after_references = _find_references(paragraphs[after_abstract:])
+    if not references and not any(line.kind != "text" for line in page.lines):
+        # a heading over running text is not an article page: nothing OJS prints is there
+        raise PageError(
+            "not an OJS article page: no ISSN, galley, heading, locale key or references"
+        )
     keyword_lines = _keyword_lines(paragraphs, after_abstract + after_references)
 
     as_printed: dict[str, str] = {}
@@ -1003,7 +1008,7 @@ def parse_html(html: str, *, source_url: str | None = None) -> ArticleRecord:
     last = _meta_first(tags, "citation_lastpage")
     pages = f"{first}-{last}" if first and last and first != last else first or base.pages
     doi = _meta_first(tags, "citation_doi", "dc.identifier.doi")
-    language = _bcp47(_meta_first(tags, "citation_language", "dc.language"))
+    article_language = _bcp47(_meta_first(tags, "citation_language", "dc.language"))
     locales = {g.locale for g in galleys if g.locale}
     return replace(
         base,
@@ -1018,6 +1023,8 @@ def parse_html(html: str, *, source_url: str | None = None) -> ArticleRecord:
         references=references,
         doi=doi.lower() if doi else base.doi,
         pages=pages,
-        language=language or base.language or (next(iter(locales)) if len(locales) == 1 else None),
+        language=article_language
+        or base.language
+        or (next(iter(locales)) if len(locales) == 1 else None),
         published=published or base.published,
     )

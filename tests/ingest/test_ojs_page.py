@@ -433,3 +433,17 @@ def test_ojs3_default_theme_page_without_blank_lines():
     assert record.published is not None and record.published.isoformat() == "2020-03-15"
     assert record.authors == []  # names without a label are not certain enough
     assert record.journal.titles == {}  # the site header is not labelled as the journal title
+
+
+def test_heading_over_prose_is_not_an_article_page():
+    prose = EXPECTED["article"]["abstract"]["en"]
+    with pytest.raises(PageError, match="not an OJS article page"):
+        parse_page("Chapter One Begins\n\n" + prose)
+
+
+def test_journal_title_on_the_line_after_the_logo_key():
+    journal = EXPECTED["journal"]["title"]["en"]
+    text = SEED_TEXT.replace(f"## {journal}", f"##\n{journal}")
+    record = parse_page(text)
+    assert record.journal.titles == EXPECTED["journal"]["title"]
+    assert record.titles == EXPECTED["article"]["title"]
