@@ -105,8 +105,11 @@ def dublin_core_tags(article: ArticlePublic) -> list[HtmlElement]:
 
 def _json_ld_script(article: ArticlePublic, references: Sequence[ReferencePublic]) -> HtmlElement:
     text = json.dumps(article_to_jsonld(article, references), ensure_ascii=False)
-    # A script element ends at the first "</": escape it so no value can close the element.
-    return E.SCRIPT(text.replace("</", "<\\/"), type="application/ld+json")
+    # Script content is not escaped by HTML serializers; JSON's \u escapes keep any value from
+    # closing the element ("</script") or entering the script-data comment states ("<!--").
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return E.SCRIPT(text, type="application/ld+json")
 
 
 def _with_lang(element: HtmlElement, lang: str | None) -> HtmlElement:
