@@ -62,6 +62,11 @@ class Issue(SQLModel, table=True):
 
 
 class Article(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_article_sort_title_id", "sort_title", "id"),
+        Index("ix_article_sort_date_id", "sort_date", "id"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     journal_id: int = _fk("journal.id")
     issue_id: int | None = _fk("issue.id", nullable=True)
@@ -70,8 +75,11 @@ class Article(SQLModel, table=True):
     doi: str | None = Field(default=None, unique=True)
     pages: str | None = None
     language: str | None = None
-    published: date | None = Field(default=None, index=True)
+    published: date | None = Field(default=None)
     year: int | None = Field(default=None, index=True)
+    # Non-null sort keys, so keyset pagination never has to order NULLs (dialects differ there).
+    sort_title: str = Field(default="", description="Folded first title")
+    sort_date: str = Field(default="", description="ISO date, or year, or '' when unknown")
     content_hash: str = Field(
         description="Digest of the loaded record: unchanged reloads are no-ops"
     )
@@ -97,8 +105,9 @@ class ArticleText(SQLModel, table=True):
 class Author(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, description="orcid:<id>, or name:<folded family|given>")
-    family: str | None = Field(default=None, index=True)
+    family: str | None = None
     given: str | None = None
+    family_folded: str = Field(default="", index=True, description="Case-folded family name")
     orcid: str | None = None
 
 
@@ -118,7 +127,8 @@ class ArticleAuthor(SQLModel, table=True):
 class Keyword(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("article_id", "lang", "position"),
-        Index("ix_keyword_lang_term", "lang", "term"),
+        Index("ix_keyword_lang_term_folded", "lang", "term_folded"),
+        Index("ix_keyword_term_folded", "term_folded"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -126,6 +136,7 @@ class Keyword(SQLModel, table=True):
     lang: str = Field(max_length=35)
     position: int
     term: str
+    term_folded: str = Field(description="Case-folded term: filters and counts ignore case")
 
 
 class Galley(SQLModel, table=True):
@@ -149,7 +160,8 @@ class Reference(SQLModel, table=True):
     doi: str | None = Field(default=None, index=True)
     year: int | None = Field(default=None, index=True)
     title: str | None = Field(default=None, sa_column=Column(Text))
-    container_title: str | None = Field(default=None, index=True)
+    container_title: str | None = Field(default=None, sa_column=Column(Text))
+    container_folded: str | None = Field(default=None, index=True)
     csl: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSONDocument, nullable=False)
     )

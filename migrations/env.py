@@ -16,10 +16,16 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
+def _include_name(name: str | None, type_: str, _parent: object) -> bool:
+    # Full-text tables (and FTS5's shadow tables) are dialect-specific and built by hand.
+    return not (type_ == "table" and name is not None and name.startswith("search_"))
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        include_name=_include_name,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -30,6 +29,7 @@ from app.models import (
     Reference,
     utcnow,
 )
+from app.search import delete_documents, document, fold, replace_documents
 
 LoadStatus = Literal["created", "updated", "unchanged"]
 
@@ -42,7 +42,7 @@ class LoadResult:
 
 
 def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return " ".join(fold(text).split())
 
 
 def journal_key(journal: JournalRecord) -> str:
@@ -116,7 +116,10 @@ def _upsert_author(session: Session, record: AuthorRecord) -> Author:
     key = author_key(record)
     author = session.exec(select(Author).where(Author.key == key)).first()
     if author is None:
-        author = Author(key=key, family=record.family, given=record.given, orcid=record.orcid)
+        author = Author(
+            key=key, family=record.family, given=record.given, orcid=record.orcid,
+            family_folded=_fold(record.family or ""),
+        )
         session.add(author)
         session.flush()
     return author
@@ -135,6 +138,7 @@ def reference_columns(csl: dict[str, Any]) -> dict[str, Any]:
         "year": year,
         "title": csl.get("title"),
         "container_title": csl.get("container-title"),
+        "container_folded": _fold(csl["container-title"]) if csl.get("container-title") else None,
     }
 
 
@@ -158,7 +162,12 @@ def _replace_children(session: Session, article_id: int, record: ArticleRecord) 
     # the order of the terms within each.
     keywords = [(lang, term) for lang, terms in record.keywords.items() for term in terms]
     for position, (lang, term) in enumerate(keywords):
-        session.add(Keyword(article_id=article_id, lang=lang, position=position, term=term))
+        session.add(
+            Keyword(
+                article_id=article_id, lang=lang, position=position, term=term,
+                term_folded=_fold(term),
+            )
+        )
     for position, galley in enumerate(record.galleys):
         session.add(
             Galley(
@@ -180,6 +189,16 @@ def _replace_children(session: Session, article_id: int, record: ArticleRecord) 
             )
         )
     _store_references(session, article_id, record.references)
+    replace_documents(
+        session,
+        "search_article",
+        {
+            article_id: document(
+                [*record.titles.values(), *record.abstracts.values()]
+                + [term for terms in record.keywords.values() for term in terms]
+            )
+        },
+    )
 
 
 def _store_references(session: Session, article_id: int, raws: list[str]) -> None:
@@ -188,6 +207,7 @@ def _store_references(session: Session, article_id: int, raws: list[str]) -> Non
         ref.position: ref
         for ref in session.exec(select(Reference).where(Reference.article_id == article_id))
     }
+    stored = []
     for position, raw in enumerate(raws, start=1):
         csl = parse_reference(raw)
         reference = existing.pop(position, None) or Reference(
@@ -198,8 +218,13 @@ def _store_references(session: Session, article_id: int, raws: list[str]) -> Non
         for name, value in reference_columns(csl).items():
             setattr(reference, name, value)
         session.add(reference)
+        stored.append(reference)
     for stale in existing.values():
         session.delete(stale)
+    session.flush()
+    delete_documents(session, "search_reference", [ref.id or 0 for ref in existing.values()])
+    documents = {ref.id or 0: document([ref.raw]) for ref in stored}
+    replace_documents(session, "search_reference", documents)
 
 
 def store_record(session: Session, record: ArticleRecord) -> LoadResult:
@@ -223,6 +248,11 @@ def store_record(session: Session, record: ArticleRecord) -> LoadResult:
     article.published = record.published
     article.year = (issue.year if issue else None) or (
         record.published.year if record.published else None
+    )
+    first_title = next(iter(record.titles.values()), "")
+    article.sort_title = _fold(first_title)[:200]
+    article.sort_date = (
+        record.published.isoformat() if record.published else str(article.year or "")
     )
     article.content_hash = digest
     article.updated_at = utcnow()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-25 07:40:36.941749
+Create Date: 2026-11-25 07:48:02.906470
 """
 
 from collections.abc import Sequence
@@ -24,12 +24,13 @@ def upgrade() -> None:
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('family', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('given', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('family_folded', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('orcid', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_author')),
     sa.UniqueConstraint('key', name=op.f('uq_author_key'))
     )
     with op.batch_alter_table('author', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_author_family'), ['family'], unique=False)
+        batch_op.create_index(batch_op.f('ix_author_family_folded'), ['family_folded'], unique=False)
 
     op.create_table('journal',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -71,6 +72,8 @@ def upgrade() -> None:
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('published', sa.Date(), nullable=True),
     sa.Column('year', sa.Integer(), nullable=True),
+    sa.Column('sort_title', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('sort_date', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('content_hash', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -83,7 +86,8 @@ def upgrade() -> None:
     with op.batch_alter_table('article', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_article_issue_id'), ['issue_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_article_journal_id'), ['journal_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_article_published'), ['published'], unique=False)
+        batch_op.create_index('ix_article_sort_date_id', ['sort_date', 'id'], unique=False)
+        batch_op.create_index('ix_article_sort_title_id', ['sort_title', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_article_updated_at'), ['updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_article_year'), ['year'], unique=False)
 
@@ -131,12 +135,14 @@ def upgrade() -> None:
     sa.Column('lang', sqlmodel.sql.sqltypes.AutoString(length=35), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('term', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('term_folded', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.ForeignKeyConstraint(['article_id'], ['article.id'], name=op.f('fk_keyword_article_id_article'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_keyword')),
     sa.UniqueConstraint('article_id', 'lang', 'position', name=op.f('uq_keyword_article_id_lang_position'))
     )
     with op.batch_alter_table('keyword', schema=None) as batch_op:
-        batch_op.create_index('ix_keyword_lang_term', ['lang', 'term'], unique=False)
+        batch_op.create_index('ix_keyword_lang_term_folded', ['lang', 'term_folded'], unique=False)
+        batch_op.create_index('ix_keyword_term_folded', ['term_folded'], unique=False)
 
     op.create_table('reference',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -146,14 +152,15 @@ def upgrade() -> None:
     sa.Column('doi', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('year', sa.Integer(), nullable=True),
     sa.Column('title', sa.Text(), nullable=True),
-    sa.Column('container_title', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('container_title', sa.Text(), nullable=True),
+    sa.Column('container_folded', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('csl', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.ForeignKeyConstraint(['article_id'], ['article.id'], name=op.f('fk_reference_article_id_article'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reference')),
     sa.UniqueConstraint('article_id', 'position', name=op.f('uq_reference_article_id_position'))
     )
     with op.batch_alter_table('reference', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_reference_container_title'), ['container_title'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reference_container_folded'), ['container_folded'], unique=False)
         batch_op.create_index(batch_op.f('ix_reference_doi'), ['doi'], unique=False)
         batch_op.create_index(batch_op.f('ix_reference_year'), ['year'], unique=False)
 
@@ -163,11 +170,12 @@ def downgrade() -> None:
     with op.batch_alter_table('reference', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reference_year'))
         batch_op.drop_index(batch_op.f('ix_reference_doi'))
-        batch_op.drop_index(batch_op.f('ix_reference_container_title'))
+        batch_op.drop_index(batch_op.f('ix_reference_container_folded'))
 
     op.drop_table('reference')
     with op.batch_alter_table('keyword', schema=None) as batch_op:
-        batch_op.drop_index('ix_keyword_lang_term')
+        batch_op.drop_index('ix_keyword_term_folded')
+        batch_op.drop_index('ix_keyword_lang_term_folded')
 
     op.drop_table('keyword')
     op.drop_table('galley')
@@ -182,7 +190,8 @@ def downgrade() -> None:
     with op.batch_alter_table('article', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_article_year'))
         batch_op.drop_index(batch_op.f('ix_article_updated_at'))
-        batch_op.drop_index(batch_op.f('ix_article_published'))
+        batch_op.drop_index('ix_article_sort_title_id')
+        batch_op.drop_index('ix_article_sort_date_id')
         batch_op.drop_index(batch_op.f('ix_article_journal_id'))
         batch_op.drop_index(batch_op.f('ix_article_issue_id'))
 
@@ -197,6 +206,6 @@ def downgrade() -> None:
 
     op.drop_table('journal')
     with op.batch_alter_table('author', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_author_family'))
+        batch_op.drop_index(batch_op.f('ix_author_family_folded'))
 
     op.drop_table('author')

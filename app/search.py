@@ -1,0 +1,75 @@
+"""Full-text search on both dialects with one behaviour: SQLite FTS5, PostgreSQL tsvector.
+
+Text is folded and tokenized here, in Python, for documents and queries alike, so both engines
+see the same tokens whatever their own tokenizers and locales do with Cyrillic or Azerbaijani
+letters (``İ``, ``ə``). A query matches documents that contain every query token.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Integer, column, text
+from sqlalchemy.orm import Session
+
+SearchTable = Literal["search_article", "search_reference"]
+_TOKEN = re.compile(r"[^\W_]+")
+MAX_QUERY_TOKENS = 32
+
+
+def fold(value: str) -> str:
+    """NFKC, case-folded, without the dot that ``İ`` leaves when folded (Azerbaijani, Turkish)."""
+    return unicodedata.normalize("NFKC", value).casefold().replace("\u0307", "")
+
+
+def tokens(value: str) -> list[str]:
+    return _TOKEN.findall(fold(value))
+
+
+def document(parts: Iterable[str | None]) -> str:
+    return " ".join(token for part in parts if part for token in tokens(part))
+
+
+def replace_documents(session: Session, table: SearchTable, documents: dict[int, str]) -> None:
+    """Index (or re-index) rows: ``documents`` maps row id to its text."""
+    if not documents:
+        return
+    ids = list(documents)
+    key = "rowid" if session.get_bind().dialect.name == "sqlite" else "id"
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join(f":id{i}" for i in range(len(chunk)))
+        session.execute(
+            text(f"DELETE FROM {table} WHERE {key} IN ({marks})"),
+            {f"id{i}": row_id for i, row_id in enumerate(chunk)},
+        )
+    session.execute(
+        text(f"INSERT INTO {table} ({key}, document) VALUES (:id, :document)"),
+        [{"id": row_id, "document": documents[row_id]} for row_id in ids],
+    )
+
+
+def delete_documents(session: Session, table: SearchTable, ids: list[int]) -> None:
+    key = "rowid" if session.get_bind().dialect.name == "sqlite" else "id"
+    for row_id in ids:
+        session.execute(text(f"DELETE FROM {table} WHERE {key} = :id"), {"id": row_id})
+
+
+def matching_ids(dialect: str, table: SearchTable, query_tokens: list[str]) -> Any:
+    """A subquery of the ids whose document holds every token (use with ``column.in_(...)``)."""
+    if dialect == "sqlite":
+        # Each token quoted: FTS5 reads it as a string, never as syntax (AND, NEAR, *, ^ ...).
+        match = " ".join(f'"{token}"' for token in query_tokens)
+        statement = text(f"SELECT rowid AS id FROM {table} WHERE {table} MATCH :match")
+        return statement.bindparams(match=match).columns(column("id", Integer))
+    params = {f"t{i}": token for i, token in enumerate(query_tokens)}
+    tsquery = " && ".join(f"plainto_tsquery('simple', :{name})" for name in params)
+    statement = text(f"SELECT id FROM {table} WHERE tsv @@ ({tsquery})")
+    return statement.bindparams(**params).columns(column("id", Integer))
+
+
+def search_condition(column: ColumnElement[Any], dialect: str, table: SearchTable, q: str) -> Any:
+    return column.in_(matching_ids(dialect, table, tokens(q)[:MAX_QUERY_TOKENS]))
