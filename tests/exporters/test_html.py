@@ -18,6 +18,12 @@ def metas(tree: HTMLParser, name: str) -> list[dict[str, str | None]]:
     return [dict(node.attributes) for node in tree.css(f'meta[name="{name}"]')]
 
 
+def first(tree: HTMLParser, selector: str):
+    node = tree.css_first(selector)
+    assert node is not None, selector
+    return node
+
+
 def content(tree: HTMLParser, name: str) -> list[str | None]:
     return [m["content"] for m in metas(tree, name)]
 
@@ -74,17 +80,17 @@ def test_page_is_readable_and_escaped(article, references) -> None:
     assert "25% of children &lt;7 years" in raw
     assert "<7 years" not in raw.split("<script")[0]
     tree = HTMLParser(raw)
-    assert tree.css_first("html").attributes["lang"] == "ru"
-    assert tree.css_first("h1").text() == TITLE_RU
+    assert first(tree, "html").attributes["lang"] == "ru"
+    assert first(tree, "h1").text() == TITLE_RU
     assert len(tree.css("section.references li")) == 5
-    assert "Иванова" in tree.css_first("section.how-to-cite").text()
+    assert "Иванова" in first(tree, "section.how-to-cite").text()
 
 
 def test_embedded_json_ld_cannot_close_its_script(article) -> None:
     hostile = article.model_copy(update={"title": {"ru": "</script><script>alert(1)</script>"}})
     raw = get_exporter("html").render("article", hostile).decode()
     assert "<script>alert(1)" not in raw
-    script = HTMLParser(raw).css_first('script[type="application/ld+json"]')
+    script = first(HTMLParser(raw), 'script[type="application/ld+json"]')
     assert json.loads(script.text())["headline"]["@value"] == "</script><script>alert(1)</script>"
 
 
