@@ -17,7 +17,14 @@ from lxml import etree
 from app.exporters import article_fields as af
 from app.exporters.csl_json import reference_to_csl
 from app.exporters.registry import Exporter, register
-from app.exporters.xml_building import XML_LANG, sub, sub_if, to_bytes
+from app.exporters.xml_building import (
+    XML_LANG,
+    sub,
+    sub_if,
+    to_bytes,
+    xml_safe_model,
+    xml_safe_models,
+)
 from app.schemas import ArticlePublic, ReferencePublic
 
 MEDIA_TYPE = "application/vnd.crossref.deposit+xml"
@@ -167,6 +174,7 @@ def article_to_crossref(
             f"Article {article.id} has no landing-page URL for the DOI to resolve to."
         )
     params = params or {}
+    article, references = xml_safe_model(article), xml_safe_models(references)
     nsmap = {None: CROSSREF_NS, "xsi": XSI_NS, "jats": JATS_NS}
     root = etree.Element(_c("doi_batch"), {"version": "5.3.1",
                                             f"{{{XSI_NS}}}schemaLocation": SCHEMA_LOCATION},

@@ -15,6 +15,7 @@ from app.exporters import article_fields as af
 from app.exporters.citation import format_article
 from app.exporters.jsonld import article_to_jsonld
 from app.exporters.registry import Exporter, exporters, register
+from app.exporters.xml_building import xml_safe_model, xml_safe_models
 from app.schemas import ArticlePublic, ReferencePublic
 
 MEDIA_TYPE = "text/html"
@@ -193,6 +194,7 @@ def render_article(
     references: Sequence[ReferencePublic] = (),
     params: Mapping[str, str] | None = None,
 ) -> bytes:
+    article, references = xml_safe_model(article), xml_safe_models(references)
     lang, title = af.main_title(article)
     head = E.HEAD(
         E.META(charset="utf-8"),

@@ -13,7 +13,15 @@ from lxml import etree
 from app.exporters import article_fields as af
 from app.exporters.csl_json import reference_to_csl
 from app.exporters.registry import Exporter, register
-from app.exporters.xml_building import XLINK, XML_LANG, sub, sub_if, to_bytes
+from app.exporters.xml_building import (
+    XLINK,
+    XML_LANG,
+    sub,
+    sub_if,
+    to_bytes,
+    xml_safe_model,
+    xml_safe_models,
+)
 from app.schemas import ArticlePublic, JournalSummary, ReferencePublic
 
 MEDIA_TYPE = "application/jats+xml"
@@ -197,6 +205,7 @@ def _ref_list(back: etree._Element, references: Sequence[ReferencePublic]) -> No
 def article_to_jats(
     article: ArticlePublic, references: Sequence[ReferencePublic] = ()
 ) -> etree._Element:
+    article, references = xml_safe_model(article), xml_safe_models(references)
     nsmap = {"xlink": XLINK, "mml": MML}
     attrib = {"article-type": "research-article", "dtd-version": DTD_VERSION}
     lang = af.main_language(article)

@@ -10,7 +10,7 @@ from lxml import etree
 
 from app.exporters import article_fields as af
 from app.exporters.registry import Exporter, register
-from app.exporters.xml_building import XML_LANG, sub_if, to_bytes
+from app.exporters.xml_building import XML_LANG, sub_if, to_bytes, xml_safe_model
 from app.schemas import ArticlePublic, ReferencePublic
 
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -45,6 +45,7 @@ def _source_line(journal_title: str, article: ArticlePublic) -> str:
 
 def article_to_oai_dc(article: ArticlePublic) -> etree._Element:
     """The ``oai_dc:dc`` element (valid against oai_dc.xsd) for an OAI-PMH GetRecord/ListRecords."""
+    article = xml_safe_model(article)
     root = etree.Element(
         f"{{{OAI_DC_NS}}}dc",
         {f"{{{XSI_NS}}}schemaLocation": SCHEMA_LOCATION},

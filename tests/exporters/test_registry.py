@@ -165,3 +165,21 @@ def test_exporters_import_neither_the_database_nor_fastapi() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=root
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_control_characters_from_pdf_text_never_break_a_format(article, references) -> None:
+    dirty = article.model_copy(
+        update={"title": {"ru": "page\x0cbreak\x01"}, "abstract": {"en": "nul\x00byte"}}
+    )
+    dirty_refs = [references[0].model_copy(update={"raw": "ref\x0bwith\x1ftabs"})]
+    for exporter in exporters("article"):
+        body = exporter.render("article", dirty, references=dirty_refs)
+        if exporter.media_type.endswith("xml"):
+            assert b"\x0c" not in body and b"\x00" not in body
+
+
+def test_every_exporter_handles_a_sparse_article(bare_article) -> None:
+    for exporter in exporters("article"):
+        if exporter.name == "crossref":
+            continue  # needs a DOI; see test_crossref
+        assert exporter.render("article", bare_article)
