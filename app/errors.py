@@ -122,3 +122,12 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     }
     for status in (400, 404, 406, 422)
 }
+
+
+def invalid_parameter(name: str, reason: str, *, where: str = "query") -> ProblemError:
+    """A 422 shaped like FastAPI's own validation problems, for checks done in code."""
+    location = f"{where} parameter '{name}'"
+    return ProblemError(
+        422, f"{location}: {reason}", title="Unprocessable Content",
+        errors=[{"name": location, "reason": reason}],
+    )

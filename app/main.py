@@ -11,7 +11,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
 from app.api.http_caching import GZIP_MINIMUM, HttpCachingMiddleware
-from app.api.routes import articles, health
+from app.api.routes import articles, authors, health, journals, keywords, references
 from app.config import get_settings
 from app.db import get_engine
 from app.errors import install_error_handlers
@@ -55,6 +55,11 @@ def create_app() -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM)
     app.include_router(health.router)
     app.include_router(articles.router)
+    app.include_router(references.router)
+    app.include_router(authors.router)
+    app.include_router(keywords.router)
+    app.include_router(journals.journals_router)
+    app.include_router(journals.issues_router)
     # Problem is referenced by every error response; register it once in the schema components.
     original_openapi = app.openapi
 

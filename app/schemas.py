@@ -111,3 +111,56 @@ class Problem(BaseModel):
     status: int
     detail: str | None = None
     instance: str | None = None
+
+
+class FacetCount(BaseModel):
+    value: str
+    count: int
+    lang: str | None = Field(default=None, description="Language of a keyword facet value.")
+
+
+class ArticlePage(Page[ArticleSummary]):
+    """A page of articles; ``facets`` holds counts over every match when ``facets=`` asks."""
+
+    facets: dict[str, list[FacetCount]] | None = Field(
+        default=None, examples=[{"year": [{"value": "2021", "count": 12}]}]
+    )
+
+
+class ReferencePage(Page[ReferencePublic]):
+    facets: dict[str, list[FacetCount]] | None = None
+
+
+class AuthorPublic(BaseModel):
+    id: int
+    family: str | None = None
+    given: str | None = None
+    orcid: str | None = None
+    article_count: int = 0
+
+
+class AuthorDetail(AuthorPublic):
+    articles: list[ArticleSummary] = Field(default_factory=list)
+
+
+class KeywordPublic(BaseModel):
+    """A keyword term in one language, and how many articles carry it."""
+
+    lang: str = Field(examples=["en"])
+    term: str = Field(examples=["first term"])
+    article_count: int
+
+
+class JournalPublic(JournalSummary):
+    issue_count: int = 0
+    article_count: int = 0
+
+
+class IssuePublic(IssueSummary):
+    journal_id: int
+    article_count: int = 0
+
+
+class IssueDetail(IssuePublic):
+    journal: JournalSummary
+    articles: list[ArticleSummary] = Field(default_factory=list)

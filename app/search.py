@@ -73,3 +73,10 @@ def matching_ids(dialect: str, table: SearchTable, query_tokens: list[str]) -> A
 
 def search_condition(column: ColumnElement[Any], dialect: str, table: SearchTable, q: str) -> Any:
     return column.in_(matching_ids(dialect, table, tokens(q)[:MAX_QUERY_TOKENS]))
+
+
+def prefix_condition(column: Any, q: str) -> Any:
+    """``column`` (a folded text column) starts with the folded ``q``; LIKE wildcards escaped."""
+    prefix = " ".join(fold(q).split())
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(escaped + "%", escape="\\")

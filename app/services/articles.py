@@ -22,10 +22,13 @@ from app.schemas import (
 from app.schemas import (
     ArticlePublic,
     ArticleSummary,
+    FacetCount,
     GalleyPublic,
     IssueSummary,
     JournalSummary,
 )
+from app.search import fold, search_condition
+from app.services.listing import SortKey, fetch_page
 
 
 @dataclass
@@ -179,27 +182,166 @@ def get_article(*, session: Session, article_id: int) -> ArticlePublic | None:
     return found[0] if found else None
 
 
-def list_articles(
-    *, session: Session, limit: int, after_id: int | None = None
-) -> tuple[list[ArticleSummary], int | None]:
-    """One page of articles by id; returns the items and the key to continue after, if any."""
-    query = select(Article).order_by(Article.id).limit(limit + 1)  # type: ignore[arg-type]
-    if after_id is not None:
-        query = query.where(Article.id > after_id)  # type: ignore[operator]
-    articles = list(session.exec(query).all())
-    more = len(articles) > limit
-    articles = articles[:limit]
+@dataclass(frozen=True)
+class ArticleFilters:
+    journal: int | None = None
+    issue: int | None = None
+    year: int | None = None
+    lang: str | None = None
+    keyword: str | None = None
+    keyword_lang: str | None = None
+    doi: str | None = None
+    author: int | None = None
+    q: str | None = None
+
+    def conditions(self, dialect: str) -> list[Any]:
+        found: list[Any] = []
+        if self.journal is not None:
+            found.append(Article.journal_id == self.journal)
+        if self.issue is not None:
+            found.append(Article.issue_id == self.issue)
+        if self.year is not None:
+            found.append(Article.year == self.year)
+        if self.doi is not None:
+            found.append(Article.doi == self.doi)
+        if self.lang is not None:
+            titled = select(ArticleText.article_id).where(
+                ArticleText.kind == "title", ArticleText.lang == self.lang
+            )
+            found.append(Article.id.in_(titled))  # type: ignore[union-attr]
+        if self.keyword is not None:
+            tagged = select(Keyword.article_id).where(Keyword.term_folded == fold(self.keyword))
+            if self.keyword_lang is not None:
+                tagged = tagged.where(Keyword.lang == self.keyword_lang)
+            found.append(Article.id.in_(tagged))  # type: ignore[union-attr]
+        if self.author is not None:
+            written = select(ArticleAuthor.article_id).where(ArticleAuthor.author_id == self.author)
+            found.append(Article.id.in_(written))  # type: ignore[union-attr]
+        if self.q is not None:
+            found.append(search_condition(Article.id, dialect, "search_article", self.q))  # type: ignore[arg-type]
+        return found
+
+
+ARTICLE_SORTS: dict[str, tuple[tuple[Any, ...], tuple[type, ...]]] = {
+    "id": ((Article.id,), (int,)),
+    "published": ((Article.sort_date, Article.id), (str, int)),
+    "title": ((Article.sort_title, Article.id), (str, int)),
+}
+ARTICLE_FACETS = ("year", "lang", "keyword")
+FACET_SIZE = 20
+
+
+@dataclass
+class ArticleListing:
+    items: list[ArticleSummary]
+    next_key: list[Any] | None
+    total: int | None = None
+    facets: dict[str, list[FacetCount]] | None = None
+
+
+def summaries(session: Session, articles: Sequence[Article]) -> list[ArticleSummary]:
+    """List items for already-loaded articles: one more statement for their titles."""
     parts = load_parts(session, [a.id or 0 for a in articles], authors=False)
-    items = [
+    return [
         ArticleSummary(
-            id=a.id or 0,
-            doi=a.doi,
-            title=parts[a.id or 0].title,
-            journal_id=a.journal_id,
-            issue_id=a.issue_id,
-            year=a.year,
-            published=a.published,
+            id=a.id or 0, doi=a.doi, title=parts[a.id or 0].title, journal_id=a.journal_id,
+            issue_id=a.issue_id, year=a.year, published=a.published,
         )
         for a in articles
     ]
-    return items, (articles[-1].id if more and articles else None)
+
+
+def _facet_queries(matching: Any, wanted: Sequence[str], count: bool) -> list[Any]:
+    """One SELECT per facet (and the total), shaped (facet, value, lang, count) for a UNION ALL."""
+    none = cast(null(), String)
+    queries: list[Any] = []
+    if "year" in wanted:
+        queries.append(
+            select(literal("year", String), cast(Article.year, String), none, func.count())
+            .where(Article.id.in_(matching), Article.year.is_not(None))  # type: ignore[union-attr]
+            .group_by(Article.year)
+        )
+    if "lang" in wanted:
+        queries.append(
+            select(
+                literal("lang", String), ArticleText.lang, none,
+                func.count(ArticleText.article_id.distinct()),
+            )
+            .where(ArticleText.kind == "title", ArticleText.article_id.in_(matching))  # type: ignore[attr-defined]
+            .group_by(ArticleText.lang)
+        )
+    if "keyword" in wanted:
+        counted = func.count(Keyword.article_id.distinct())  # type: ignore[attr-defined]
+        top = (
+            select(
+                literal("keyword", String).label("facet"), func.min(Keyword.term).label("value"),
+                Keyword.lang.label("lang"), counted.label("n"),  # type: ignore[attr-defined]
+            )
+            .where(Keyword.article_id.in_(matching))  # type: ignore[attr-defined]
+            .group_by(Keyword.lang, Keyword.term_folded)
+            .order_by(counted.desc(), func.min(Keyword.term))
+            .limit(FACET_SIZE)
+            .subquery()
+        )
+        queries.append(select(top.c.facet, top.c.value, top.c.lang, top.c.n))
+    if count:
+        queries.append(
+            select(literal("total", String), none, none, func.count()).where(
+                Article.id.in_(matching)  # type: ignore[union-attr]
+            )
+        )
+    return queries
+
+
+def facet_counts(
+    session: Session, queries: list[Any]
+) -> tuple[dict[str, list[FacetCount]], int | None]:
+    """Run every facet and the total as one statement; split the rows back per facet."""
+    facets: dict[str, list[FacetCount]] = {}
+    total = None
+    if not queries:
+        return facets, total
+    rows = session.execute(union_all(*queries) if len(queries) > 1 else queries[0]).all()
+    for facet, value, lang, number in rows:
+        if facet == "total":
+            total = number
+        else:
+            facets.setdefault(facet, []).append(FacetCount(value=value, count=number, lang=lang))
+    for name, counts in facets.items():
+        counts.sort(key=lambda c: (-c.count, c.value) if name == "keyword" else (c.value,))
+    return facets, total
+
+
+def list_articles(
+    *,
+    session: Session,
+    filters: ArticleFilters,
+    limit: int,
+    sort: str = "id",
+    descending: bool = False,
+    after: Sequence[Any] | None = None,
+    facets: Sequence[str] = (),
+    count: bool = False,
+) -> ArticleListing:
+    """One page of matching articles: at most three statements (page, titles, facets+total)."""
+    dialect = session.get_bind().dialect.name
+    conditions = filters.conditions(dialect)
+    columns, types = ARTICLE_SORTS[sort]
+    key = SortKey(columns, types, descending)
+    articles, more = fetch_page(session, select(Article).where(*conditions), key, after, limit)
+    items = summaries(session, articles)
+    next_key = None
+    if more and articles:
+        last = articles[-1]
+        next_key = [getattr(last, column.key) for column in columns]
+    listing = ArticleListing(items, next_key)
+    if facets or count:
+        matching = select(Article.id).where(*conditions)
+        found, total = facet_counts(session, _facet_queries(matching, facets, count))
+        listing.facets = {name: found.get(name, []) for name in facets} if facets else None
+        listing.total = total
+    return listing
+
+
+def find_article_id_by_doi(*, session: Session, doi: str) -> int | None:
+    return session.exec(select(Article.id).where(Article.doi == doi)).first()

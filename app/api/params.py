@@ -1,0 +1,76 @@
+"""Query parameters shared by several routes, with their documentation and validation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Annotated, Literal
+
+from fastapi import Query
+
+from app.errors import invalid_parameter
+from app.ingest.identifiers import normalize_doi
+from app.search import tokens
+
+BCP47 = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+
+LangQuery = Annotated[
+    str | None,
+    Query(description="BCP 47 language tag, e.g. `en`, `az`, `ru`.", pattern=BCP47, max_length=35),
+]
+YearQuery = Annotated[int | None, Query(ge=1000, le=2999, description="Publication year.")]
+IdQuery = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+SearchQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1, max_length=500,
+        description="Full-text search: items holding every word, any language, any case.",
+    ),
+]
+DoiQuery = Annotated[
+    str | None,
+    Query(
+        max_length=300,
+        description="A DOI in any printed form (`10.1000/x`, `doi:10.1000/x`, `https://doi.org/...`).",
+    ),
+]
+CountQuery = Annotated[
+    bool, Query(description="Also return `total`, the number of matches (costs a count).")
+]
+OrderQuery = Annotated[Literal["asc", "desc"], Query(description="Sort direction.")]
+
+
+def checked_doi(value: str | None, name: str = "doi") -> str | None:
+    if value is None:
+        return None
+    doi = normalize_doi(value)
+    if doi is None:
+        raise invalid_parameter(name, f"{value!r} is not a DOI (expected 10.NNNN/...)")
+    return doi
+
+
+def checked_search(value: str | None, name: str = "q") -> str | None:
+    if value is None:
+        return None
+    if not tokens(value):
+        raise invalid_parameter(name, "must contain at least one word")
+    return value
+
+
+def checked_list(value: str | None, name: str, allowed: Sequence[str]) -> list[str]:
+    """A comma-separated choice list, e.g. ``facets=year,lang``; unknown names are a 422."""
+    if not value:
+        return []
+    chosen = [part.strip() for part in value.split(",") if part.strip()]
+    unknown = [part for part in chosen if part not in allowed]
+    if unknown:
+        raise invalid_parameter(
+            name, f"unknown {', '.join(map(repr, unknown))}; choose from {', '.join(allowed)}"
+        )
+    return list(dict.fromkeys(chosen))
+
+
+def checked_prefix(value: str | None) -> str | None:
+    if value is not None and not re.search(r"[^\W_]", value):
+        raise invalid_parameter("q", "must contain at least one letter or digit")
+    return value

@@ -1,0 +1,63 @@
+"""Journal and issue resources."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from app.api.deps import PagingDep, SessionDep
+from app.api.params import IdQuery, YearQuery
+from app.errors import PROBLEM_RESPONSES, ProblemError
+from app.schemas import IssueDetail, IssuePublic, JournalPublic, Page
+from app.services import journals as journal_service
+
+journals_router = APIRouter(prefix="/journals", tags=["journals"], responses=PROBLEM_RESPONSES)
+issues_router = APIRouter(prefix="/issues", tags=["issues"], responses=PROBLEM_RESPONSES)
+ResourceId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@journals_router.get("", summary="List journals", response_model=Page[JournalPublic])
+def list_journals(
+    session: SessionDep, paging: PagingDep, response: Response
+) -> Page[JournalPublic]:
+    """Journals in id order, with titles by language, ISSNs and counts."""
+    items, next_key = journal_service.list_journals(
+        session=session, limit=paging.limit, after=paging.after()
+    )
+    return Page[JournalPublic](items=items, next_cursor=paging.next_cursor(next_key, response))
+
+
+@journals_router.get("/{journal_id}", summary="Get one journal", response_model=JournalPublic)
+def get_journal(journal_id: ResourceId, session: SessionDep) -> JournalPublic:
+    """One journal with its issue and article counts."""
+    journal = journal_service.get_journal(session=session, journal_id=journal_id)
+    if journal is None:
+        raise ProblemError(404, f"No journal with id {journal_id}.", title="Journal not found")
+    return journal
+
+
+@issues_router.get("", summary="List issues", response_model=Page[IssuePublic])
+def list_issues(
+    session: SessionDep,
+    paging: PagingDep,
+    response: Response,
+    journal: Annotated[IdQuery, Query(description="Journal id.")] = None,
+    year: YearQuery = None,
+) -> Page[IssuePublic]:
+    """Issues in id order, each with its article count."""
+    items, next_key = journal_service.list_issues(
+        session=session, limit=paging.limit, journal=journal, year=year, after=paging.after()
+    )
+    return Page[IssuePublic](items=items, next_cursor=paging.next_cursor(next_key, response))
+
+
+@issues_router.get(
+    "/{issue_id}", summary="Get one issue with its articles", response_model=IssueDetail
+)
+def get_issue(issue_id: ResourceId, session: SessionDep) -> IssueDetail:
+    """The issue, its journal and its articles."""
+    issue = journal_service.get_issue(session=session, issue_id=issue_id)
+    if issue is None:
+        raise ProblemError(404, f"No issue with id {issue_id}.", title="Issue not found")
+    return issue

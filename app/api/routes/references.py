@@ -1,0 +1,79 @@
+"""Reference resources across the corpus: search, "who cites this DOI", one reference."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Response
+
+from app.api.deps import PagingDep, SessionDep
+from app.api.params import (
+    CountQuery,
+    DoiQuery,
+    IdQuery,
+    SearchQuery,
+    YearQuery,
+    checked_doi,
+    checked_list,
+    checked_search,
+)
+from app.errors import PROBLEM_RESPONSES, ProblemError
+from app.schemas import ReferencePage, ReferencePublic
+from app.services import references as reference_service
+
+router = APIRouter(prefix="/references", tags=["references"], responses=PROBLEM_RESPONSES)
+
+
+@router.get(
+    "",
+    summary="Search references across the corpus",
+    response_model=ReferencePage,
+    response_model_exclude_unset=True,
+)
+def list_references(
+    session: SessionDep,
+    paging: PagingDep,
+    response: Response,
+    doi: Annotated[DoiQuery, Query(description="Cited DOI: who in this corpus cites it.")] = None,
+    year: Annotated[YearQuery, Query(description="Year of the cited work.")] = None,
+    container: Annotated[
+        str | None,
+        Query(max_length=300, description="Cited journal or book (any case)."),
+    ] = None,
+    q: Annotated[SearchQuery, Query(description="Full-text search over the raw text.")] = None,
+    article: Annotated[IdQuery, Query(description="Only this citing article's list.")] = None,
+    facets: Annotated[
+        str | None, Query(description="Comma-separated facets to count: year, container.")
+    ] = None,
+    count: CountQuery = False,
+) -> ReferencePage:
+    """Every stored reference matching all filters given, in id order, with its CSL-JSON."""
+    filters = reference_service.ReferenceFilters(
+        doi=checked_doi(doi), year=year, container=container, q=checked_search(q), article=article
+    )
+    items, next_key, total, found = reference_service.list_references(
+        session=session,
+        filters=filters,
+        limit=paging.limit,
+        after=paging.after(),
+        facets=checked_list(facets, "facets", reference_service.REFERENCE_FACETS),
+        count=count,
+    )
+    extras: dict[str, Any] = {"total": total} if count else {}
+    if found is not None:
+        extras["facets"] = found
+    return ReferencePage(items=items, next_cursor=paging.next_cursor(next_key, response), **extras)
+
+
+@router.get("/{reference_id}", summary="Get one reference", response_model=ReferencePublic)
+def get_reference(
+    reference_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="Reference id.")],
+    session: SessionDep,
+) -> ReferencePublic:
+    """One reference: raw text as printed, its position in the citing article, CSL-JSON."""
+    reference = reference_service.get_reference(session=session, reference_id=reference_id)
+    if reference is None:
+        raise ProblemError(
+            404, f"No reference with id {reference_id}.", title="Reference not found"
+        )
+    return reference

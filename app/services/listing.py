@@ -1,0 +1,58 @@
+"""Keyset pagination shared by every listing: one ordered query, ``limit + 1`` rows, no OFFSET."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlmodel import Session
+
+from app.errors import ProblemError
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """Columns that order a listing, the last one unique (the id), and their JSON types."""
+
+    columns: tuple[ColumnElement[Any], ...]
+    types: tuple[type, ...]
+    descending: bool = False
+
+    def order_by(self) -> list[Any]:
+        return [c.desc() if self.descending else c.asc() for c in self.columns]
+
+    def after(self, key: Sequence[Any]) -> ColumnElement[bool]:
+        """Rows strictly after ``key`` in this order (expanded so that indexes serve it)."""
+        if len(key) != len(self.columns) or not all(
+            isinstance(v, t) and not (t is int and isinstance(v, bool))
+            for v, t in zip(key, self.types, strict=True)
+        ):
+            raise ProblemError(400, "Invalid cursor: it does not fit this listing.")
+        clauses = []
+        for i, column in enumerate(self.columns):
+            beyond = column < key[i] if self.descending else column > key[i]
+            equal_before = [self.columns[j] == key[j] for j in range(i)]
+            clauses.append(and_(*equal_before, beyond))
+        return or_(*clauses)
+
+
+def keyset_page(
+    query: Select[Any], sort: SortKey, after: Sequence[Any] | None, limit: int
+) -> Select[Any]:
+    if after is not None:
+        query = query.where(sort.after(after))
+    return query.order_by(*sort.order_by()).limit(limit + 1)
+
+
+def split_page(rows: Sequence[Any], limit: int) -> tuple[list[Any], bool]:
+    """The rows of this page, and whether there is another one."""
+    return list(rows[:limit]), len(rows) > limit
+
+
+def fetch_page(
+    session: Session, query: Select[Any], sort: SortKey, after: Sequence[Any] | None, limit: int
+) -> tuple[list[Any], bool]:
+    """Run one keyset page: its rows, and whether another page follows."""
+    return split_page(session.exec(keyset_page(query, sort, after, limit)).all(), limit)
