@@ -1,7 +1,7 @@
 """Write parser predictions for a gold file, so that the scorer can be run with ``--pred``.
 
-    .venv/bin/python bench/score_references.py tests/fixtures/anystyle_dev.json --out /tmp/dev_pred.json
-    python3 tests/support/score_references.py tests/fixtures/anystyle_dev.json --pred /tmp/dev_pred.json
+    .venv/bin/python bench/score_references.py tests/fixtures/anystyle_dev.json --out /tmp/dev.json
+    python3 tests/support/score_references.py tests/fixtures/anystyle_dev.json --pred /tmp/dev.json
 """
 
 from __future__ import annotations

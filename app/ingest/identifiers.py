@@ -1,8 +1,8 @@
-"""Persistent identifiers found in printed references and article pages: DOI, PMID, PMCID, ISBN, ISSN.
+"""Identifiers printed in references and article pages: DOI, PMID, PMCID, ISBN, ISSN.
 
 Reference lists print the same DOI in many ways (``doi:``, ``DOI=``, ``https://doi.org/``,
-``http://dx.doi.org/``, bare ``10.xxxx/...``), often followed by the sentence's full stop. Everything
-here returns one canonical form so that identifiers compare equal across sources.
+``http://dx.doi.org/``, bare ``10.xxxx/...``), often followed by the sentence's full stop.
+Everything here returns one canonical form so that identifiers compare equal across sources.
 """
 
 from __future__ import annotations

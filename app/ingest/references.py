@@ -2,8 +2,8 @@
 
 A hybrid, because no single method handles all the styles our journals print:
 
-* identifiers (DOI, URL, PMID, PMCID, ISBN) are found by rules in the whole string first and cut out,
-  since their forms are fixed and a tagger only blurs them;
+* identifiers (DOI, URL, PMID, PMCID, ISBN) are found by rules in the whole string first and cut
+  out, since their forms are fixed and a tagger only blurs them;
 * GOST references (``Authors Title // Journal. Year. Т. 5, № 2. С. 10-20.``) are split by rules on
   ``//``, the one separator that style guarantees;
 * everything else is labelled word by word by a CRF trained on AnyStyle's data
@@ -35,7 +35,9 @@ _DASH_RE = f"[{DASH}]"
 _QUOTES = (("“", "”"), ('"', '"'), ("«", "»"), ("‘", "’"), ("``", "''"), ("„", "“"), ("'", "'"))
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
-_ET_AL = re.compile(r"[,;]?\s*(?:\bet\s*al\b\.?|\bи\s+др\b\.?|\bu\.\s*a\.)\s*[.,;:]*\s*$", re.IGNORECASE)
+_ET_AL = re.compile(
+    r"[,;]?\s*(?:\bet\s*al\b\.?|\bи\s+др\b\.?|\bu\.\s*a\.)\s*[.,;:]*\s*$", re.IGNORECASE
+)
 _PARTICLES = {
     "van", "von", "de", "der", "den", "da", "di", "la", "le", "du", "dos", "das", "del", "della",
     "des", "ter", "ten", "zu", "af", "al", "el", "bin", "ibn", "st", "st.", "mc", "o", "d'", "l'",
@@ -187,7 +189,7 @@ def _natural(words: list[str]) -> dict[str, str]:
 
 
 def parse_names(segment: str) -> tuple[list[dict[str, str]], bool]:
-    """Ordered ``{"family", "given"}`` names of one printed author list, and whether it ends in et al."""
+    """Ordered ``{"family", "given"}`` names of a printed author list; True if it ends in et al."""
     text = _clean(segment)
     et_al = False
     match = _ET_AL.search(text)
@@ -284,7 +286,9 @@ def parse_pages(text: str) -> str | None:
     text = re.sub(r"[()\[\]]", "", text)
     text = re.sub(r"^(?:pp?\.?|pages?|S\.|С\.|C\.|стр\.|P\.)\s*", "", text, flags=re.IGNORECASE)
     text = text.strip(" .,;:")
-    match = re.fullmatch(rf"([A-Za-z]*\d+[A-Za-z]?)\s*(?:[{DASH}]+\s*([A-Za-z]*\d+[A-Za-z]?))?", text)
+    match = re.fullmatch(
+        rf"([A-Za-z]*\d+[A-Za-z]?)\s*(?:[{DASH}]+\s*([A-Za-z]*\d+[A-Za-z]?))?", text
+    )
     if not match:
         match = re.fullmatch(r"([A-Za-z]{1,3}\d+[A-Za-z]?)", text)
         if not match:
@@ -297,6 +301,12 @@ def parse_pages(text: str) -> str | None:
 # --------------------------------------------------------------------------- identifiers
 
 
+# A DOI printed without a space before the next sentence: "10.5772/x.84211.Available from"
+_RUN_ON = re.compile(
+    r"\.(?:available|accessed|retrieved|published|epub|pmid|pmcid|url|http)\b.*$", re.IGNORECASE
+)
+
+
 def _cut_identifiers(raw: str, item: dict[str, Any]) -> str:
     """Record DOI/URL/PMID/PMCID/ISBN found anywhere and return the text without them."""
     text = raw
@@ -305,15 +315,17 @@ def _cut_identifiers(raw: str, item: dict[str, Any]) -> str:
         doi = normalize_doi(match.group("doi"))
         if doi:
             # a DOI run into the next sentence: "10.5772/x.84211.Available from"
-            doi = re.sub(r"\.(?:available|accessed|retrieved|published|epub|pmid|pmcid|url|http)\b.*$",
-                         "", doi)
+            doi = _RUN_ON.sub("", doi)
             item["DOI"] = doi
-            start = match.start()
+            start, end = match.start(), match.end()
+            runon = _RUN_ON.search(match.group(0))
+            if runon:
+                end = match.start() + runon.start() + 1
             label = re.search(r"(?:\bdoi\b|https?://(?:dx\.)?doi)\s*[:=.]?\s*$", text[:start],
                               re.IGNORECASE)
             if label:
                 start = label.start()
-            text = text[:start] + " " + text[match.end():]
+            text = text[:start] + " " + text[end:]
     url = _URL.search(text)
     if url:
         item["URL"] = url.group(0).rstrip(".,;)")
@@ -434,7 +446,27 @@ def _gost_leading_names(text: str) -> tuple[tuple[list[dict[str, str]], bool] | 
 # --------------------------------------------------------------------------- CRF path
 
 
+def _fix_title_boundary(tokens: list[str], labels: list[str]) -> list[str]:
+    """A title ends at punctuation: when the tagger cut it mid-phrase ("Role | of HLA in X,"),
+    give the container's words up to the next comma or full stop back to the title."""
+    for i in range(1, len(tokens)):
+        if (
+            labels[i - 1] == "title"
+            and labels[i] in ("container-title", "journal")
+            and tokens[i - 1][-1] not in ".,:;?!\"”’»)"
+        ):
+            j = i
+            while j < len(tokens) and labels[j] == labels[i] and tokens[j][-1] not in ".,:;?!":
+                j += 1
+            if j < len(tokens) - 1 and labels[j] == labels[i] and labels[j + 1] == labels[i]:
+                for k in range(i, j + 1):
+                    labels[k] = "title"
+            break
+    return labels
+
+
 def _segments(tokens: list[str], labels: list[str]) -> list[tuple[str, str]]:
+    labels = _fix_title_boundary(tokens, list(labels))
     out: list[tuple[str, str]] = []
     for token, label in zip(tokens, labels, strict=True):
         if out and out[-1][0] == label:
@@ -452,7 +484,7 @@ _VANCOUVER = re.compile(
 
 
 def _cut_vancouver(text: str, item: dict[str, Any]) -> str:
-    """Take ``2017;15(1):95`` (year; volume(issue):pages) by rule: one token the CRF cannot split."""
+    """Take ``2017;15(1):95`` (year;volume(issue):pages) by rule: one token the CRF cannot split."""
     match = _VANCOUVER.search(text)
     if not match or not (match.group("iss") or match.group("pages")):
         return text
@@ -469,9 +501,11 @@ def _cut_vancouver(text: str, item: dict[str, Any]) -> str:
 
 
 def _fill_from_segments(
-    segments: list[tuple[str, str]], item: dict[str, Any], fixed: set[str] | frozenset[str] = frozenset()
+    segments: list[tuple[str, str]],
+    item: dict[str, Any],
+    fixed: set[str] | frozenset[str] = frozenset(),
 ) -> None:
-    """Turn labelled segments into CSL fields (first segment of a kind wins; ``fixed`` keys stay)."""
+    """Labelled segments → CSL fields (first segment of a kind wins; ``fixed`` keys stay)."""
     kept = {k: item[k] for k in fixed}
     _fill(segments, item)
     item.update(kept)
@@ -592,7 +626,8 @@ def _guess_type(item: dict[str, Any], raw: str, labels: set[str]) -> str:
         return "article-journal"
     container = str(item.get("container-title", "")).lower()
     if container:
-        if re.search(r"proc\.|proceedings|conference|symposium|workshop|congress|конференц", container):
+        if re.search(r"proc\.|proceedings|conference|symposium|workshop|congress|конференц",
+                     container):
             return "paper-conference"
         if "editor" in labels or re.search(r"\bin:?\s", low) or "publisher" in item:
             return "chapter"
@@ -621,7 +656,7 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
 
 
 def _language(text: str) -> str | None:
-    """Script first (Cyrillic → ru, uk, kk by their own letters), then function words, then lingua."""
+    """Script first (Cyrillic → ru/uk/kk by their own letters), then function words, then lingua."""
     if not text:
         return None
     if _CYRILLIC.search(text):
@@ -636,6 +671,10 @@ def _language(text: str) -> str | None:
     best = max(hits, key=hits.__getitem__)
     if hits[best] >= 2 and sorted(hits.values())[-2] * 3 <= hits[best]:
         return best
+    if text.isascii() and not any(n for lang, n in hits.items() if lang != "en") and (
+        hits["en"] or "in" in words
+    ):
+        return "en"  # short English titles ("Immune profiles in pregnancy") fool the detector
     return detect_language(text)
 
 
