@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, MetaData, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -25,6 +35,16 @@ SQLModel.metadata.naming_convention = {
 metadata: MetaData = SQLModel.metadata
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+# Sort and filter keys compare by code point on both dialects (SQLite's BINARY, PostgreSQL's "C"),
+# so a listing has the same order, and a cursor the same meaning, whatever the database.
+CodePointText = String().with_variant(String(collation="C"), "postgresql")
+
+
+def _sort_key(description: str, *, index: bool = False) -> Any:
+    return Field(
+        default="", description=description,
+        sa_column=Column(CodePointText, nullable=False, index=index),
+    )
 
 
 def utcnow() -> datetime:
@@ -78,8 +98,8 @@ class Article(SQLModel, table=True):
     published: date | None = Field(default=None)
     year: int | None = Field(default=None, index=True)
     # Non-null sort keys, so keyset pagination never has to order NULLs (dialects differ there).
-    sort_title: str = Field(default="", description="Folded first title")
-    sort_date: str = Field(default="", description="ISO date, or year, or '' when unknown")
+    sort_title: str = _sort_key("Folded first title")
+    sort_date: str = _sort_key("ISO date, or year, or '' when unknown")
     content_hash: str = Field(
         description="Digest of the loaded record: unchanged reloads are no-ops"
     )
@@ -107,7 +127,7 @@ class Author(SQLModel, table=True):
     key: str = Field(unique=True, description="orcid:<id>, or name:<folded family|given>")
     family: str | None = None
     given: str | None = None
-    family_folded: str = Field(default="", index=True, description="Case-folded family name")
+    family_folded: str = _sort_key("Case-folded family name", index=True)
     orcid: str | None = None
 
 
@@ -133,10 +153,10 @@ class Keyword(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = _fk("article.id", index=False)
-    lang: str = Field(max_length=35)
+    lang: str = _sort_key("BCP 47 tag")
     position: int
     term: str
-    term_folded: str = Field(description="Case-folded term: filters and counts ignore case")
+    term_folded: str = _sort_key("Case-folded term: filters and counts ignore case")
 
 
 class Galley(SQLModel, table=True):

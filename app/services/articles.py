@@ -136,45 +136,42 @@ def _reference_count() -> Any:
     )
 
 
-def get_articles(*, session: Session, article_ids: Sequence[int]) -> list[ArticlePublic]:
-    """Full public articles for the given ids, in that order (missing ids are skipped)."""
-    if not article_ids:
-        return []
+def _full_articles(session: Session, condition: Any) -> list[ArticlePublic]:
+    """Public articles matching ``condition``, in id order: three statements."""
     rows = session.exec(
         select(Article, Journal, Issue, _reference_count())
         .join(Journal, Journal.id == Article.journal_id)  # type: ignore[arg-type]
         .outerjoin(Issue, Issue.id == Article.issue_id)  # type: ignore[arg-type]
-        .where(Article.id.in_(article_ids))  # type: ignore[union-attr]
+        .where(condition)
+        .order_by(Article.id)  # type: ignore[arg-type]
     ).all()
-    by_id = {row[0].id: row for row in rows}
-    parts = load_parts(session, list(by_id))
+    parts = load_parts(session, [row[0].id for row in rows])
     result = []
-    for article_id in article_ids:
-        if article_id not in by_id:
-            continue
-        article, journal, issue, reference_count = by_id[article_id]
-        part = parts[article_id]
+    for article, journal, issue, reference_count in rows:
+        part = parts[article.id]
         result.append(
             ArticlePublic(
-                id=article_id,
-                doi=article.doi,
-                source_url=article.source_url,
-                ojs_article_id=article.ojs_article_id,
-                journal=journal_summary(journal),
-                issue=issue_summary(issue),
-                title=part.title,
-                abstract=part.abstract,
-                keywords=part.keywords,
-                authors=part.authors,
-                galleys=part.galleys,
-                language=article.language,
-                pages=article.pages,
-                published=article.published,
-                reference_count=reference_count,
-                updated_at=article.updated_at,
+                id=article.id, doi=article.doi, source_url=article.source_url,
+                ojs_article_id=article.ojs_article_id, journal=journal_summary(journal),
+                issue=issue_summary(issue), title=part.title, abstract=part.abstract,
+                keywords=part.keywords, authors=part.authors, galleys=part.galleys,
+                language=article.language, pages=article.pages, published=article.published,
+                reference_count=reference_count, updated_at=article.updated_at,
             )
         )
     return result
+
+
+def get_articles(*, session: Session, article_ids: Sequence[int]) -> list[ArticlePublic]:
+    """Full public articles for the given ids, in id order (missing ids are skipped)."""
+    if not article_ids:
+        return []
+    return _full_articles(session, Article.id.in_(article_ids))  # type: ignore[union-attr]
+
+
+def get_article_by_doi(*, session: Session, doi: str) -> ArticlePublic | None:
+    found = _full_articles(session, Article.doi == doi)
+    return found[0] if found else None
 
 
 def get_article(*, session: Session, article_id: int) -> ArticlePublic | None:
@@ -341,7 +338,3 @@ def list_articles(
         listing.facets = {name: found.get(name, []) for name in facets} if facets else None
         listing.total = total
     return listing
-
-
-def find_article_id_by_doi(*, session: Session, doi: str) -> int | None:
-    return session.exec(select(Article.id).where(Article.doi == doi)).first()

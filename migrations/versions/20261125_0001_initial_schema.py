@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-25 07:48:02.906470
+Create Date: 2026-11-25 07:53:05.709827
 """
 
 from collections.abc import Sequence
@@ -24,7 +24,7 @@ def upgrade() -> None:
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('family', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('given', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-    sa.Column('family_folded', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('family_folded', sa.String().with_variant(sa.String(collation='C'), 'postgresql'), nullable=False),
     sa.Column('orcid', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_author')),
     sa.UniqueConstraint('key', name=op.f('uq_author_key'))
@@ -72,8 +72,8 @@ def upgrade() -> None:
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('published', sa.Date(), nullable=True),
     sa.Column('year', sa.Integer(), nullable=True),
-    sa.Column('sort_title', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('sort_date', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('sort_title', sa.String().with_variant(sa.String(collation='C'), 'postgresql'), nullable=False),
+    sa.Column('sort_date', sa.String().with_variant(sa.String(collation='C'), 'postgresql'), nullable=False),
     sa.Column('content_hash', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -132,10 +132,10 @@ def upgrade() -> None:
     op.create_table('keyword',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('article_id', sa.Integer(), nullable=False),
-    sa.Column('lang', sqlmodel.sql.sqltypes.AutoString(length=35), nullable=False),
+    sa.Column('lang', sa.String().with_variant(sa.String(collation='C'), 'postgresql'), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('term', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('term_folded', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('term_folded', sa.String().with_variant(sa.String(collation='C'), 'postgresql'), nullable=False),
     sa.ForeignKeyConstraint(['article_id'], ['article.id'], name=op.f('fk_keyword_article_id_article'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_keyword')),
     sa.UniqueConstraint('article_id', 'lang', 'position', name=op.f('uq_keyword_article_id_lang_position'))

@@ -119,12 +119,7 @@ def get_article_by_doi(
 ) -> Any:
     """The same document as `/articles/{id}`, found by DOI (case-insensitive, any prefix)."""
     normalized = checked_doi(doi, "doi")
-    article_id = article_service.find_article_id_by_doi(session=session, doi=normalized or "")
-    article = (
-        article_service.get_article(session=session, article_id=article_id)
-        if article_id is not None
-        else None
-    )
+    article = article_service.get_article_by_doi(session=session, doi=normalized or "")
     if article is None:
         raise ProblemError(404, f"No article with DOI {normalized}.", title="Article not found")
     return _article_response(article, fields)
