@@ -283,6 +283,7 @@ EXPORTER = register(
         aliases=("bibliography", "text"),
         renderers=_make_renderers(as_html=False),
         default_params={"style": DEFAULT_STYLE},
+        type_params=("style", "locale"),
         check_params=check_params,
         description="formatted citation (plain text); style= and locale= parameters",
     )

@@ -164,13 +164,14 @@ def _body(article: ArticlePublic, references: Sequence[ReferencePublic]) -> Html
             for kw_lang, words in article.keywords.items()
         ]
         content.append(E.SECTION(E.H2("Keywords"), E.DL(*rows), E.CLASS("keywords")))
-    content.append(
-        E.SECTION(
-            E.H2("How to cite"),
-            E.P(format_article(article, style="apa")),
-            E.CLASS("how-to-cite"),
-        )
-    )
+    # APA for everyone; GOST too when the article is Russian, as its readers cite it that way.
+    styles = ["apa"]
+    if (article.language or "").startswith("ru") or "ru" in article.title:
+        styles.append("gost-r-7-0-5-2008")
+    citations = [
+        E.P(format_article(article, style=style), E.CLASS(f"citation-{style}")) for style in styles
+    ]
+    content.append(E.SECTION(E.H2("How to cite"), *citations, E.CLASS("how-to-cite")))
     if references:
         entries = []
         for reference in sorted(references, key=lambda r: r.position):

@@ -47,6 +47,8 @@ class Exporter:
     negotiable: bool = True
     # Server preference when Accept ties (lower first): JSON is the default, HTML wins text/*.
     preference: int = 100
+    # Negotiated parameters echoed in Content-Type (text/x-bibliography; style=apa; locale=en-US).
+    type_params: tuple[str, ...] = ()
     # Rejects unsupported media-type parameters (an unknown citation style) before rendering.
     check_params: Callable[[Mapping[str, str]], None] | None = None
 
@@ -76,7 +78,8 @@ class Exporter:
         """The Content-Type header value: media type, negotiated parameters and charset."""
         parts = [self.media_type]
         for key, value in (params or {}).items():
-            parts.append(f"{key}={value}")
+            if key in self.type_params:
+                parts.append(f"{key}={value}")
         if self.charset and not self.media_type.endswith(("+json", "/json", "+xml", "/xml")):
             parts.append(f"charset={self.charset}")
         return "; ".join(parts)

@@ -83,7 +83,10 @@ def test_page_is_readable_and_escaped(article, references) -> None:
     assert first(tree, "html").attributes["lang"] == "ru"
     assert first(tree, "h1").text() == TITLE_RU
     assert len(tree.css("section.references li")) == 5
-    assert "Иванова" in first(tree, "section.how-to-cite").text()
+    assert first(tree, "p.citation-apa").text().startswith("Иванова, А. П., & Məmmədov")
+    assert first(tree, "p.citation-gost-r-7-0-5-2008").text().endswith(
+        "DOI: 10.12345/bci.2023.12.3.45"
+    )
 
 
 def test_embedded_json_ld_cannot_close_its_script(article) -> None:

@@ -68,7 +68,9 @@ def test_style_and_locale_come_from_the_media_range() -> None:
     )
     assert chosen.exporter.name == "citation"
     assert chosen.params == {"style": "gost-r-7-0-5-2008", "locale": "ru-RU"}
-    assert chosen.content_type.startswith("text/x-bibliography; style=gost-r-7-0-5-2008")
+    assert chosen.content_type == (
+        "text/x-bibliography; style=gost-r-7-0-5-2008; locale=ru-RU; charset=utf-8"
+    )
 
 
 def test_quoted_parameters_and_q_are_parsed() -> None:
@@ -122,6 +124,11 @@ def test_formats_for_references_exclude_article_only_ones() -> None:
         negotiate("application/jats+xml", None, "reference")
     with pytest.raises(NotAcceptable):
         negotiate(None, "crossref", "references")
+
+
+def test_only_media_type_parameters_reach_content_type() -> None:
+    chosen = negotiate(None, "citation-html", "article", style="apa")
+    assert chosen.content_type == "text/html; charset=utf-8"
 
 
 def test_fragment_formats_are_reachable_by_name_only() -> None:
