@@ -164,3 +164,16 @@ class IssuePublic(IssueSummary):
 class IssueDetail(IssuePublic):
     journal: JournalSummary
     articles: list[ArticleSummary] = Field(default_factory=list)
+
+
+class ParseRequest(BaseModel):
+    """Reference strings to structure, as printed (one reference each)."""
+
+    citations: list[Any] = Field(
+        description="Up to 1,000 non-empty reference strings.",
+        examples=[["Smith J. A study of examples. J Ex. 2020;5(2):10-20. doi:10.1000/xyz"]],
+    )
+
+
+class ParseResponse(BaseModel):
+    items: list[dict[str, Any]] = Field(description="One CSL-JSON item per citation, same order.")

@@ -17,8 +17,9 @@ from app.api.params import (
     checked_list,
     checked_search,
 )
-from app.errors import PROBLEM_RESPONSES, ProblemError
-from app.schemas import ReferencePage, ReferencePublic
+from app.errors import PROBLEM_RESPONSES, ProblemError, invalid_parameter
+from app.ingest.references import parse_references as parse_reference_strings
+from app.schemas import ParseRequest, ParseResponse, ReferencePage, ReferencePublic
 from app.services import references as reference_service
 
 router = APIRouter(prefix="/references", tags=["references"], responses=PROBLEM_RESPONSES)
@@ -63,6 +64,43 @@ def list_references(
     if found is not None:
         extras["facets"] = found
     return ReferencePage(items=items, next_cursor=paging.next_cursor(next_key, response), **extras)
+
+
+MAX_CITATIONS = 1000
+MAX_CITATION_LENGTH = 10_000
+
+
+@router.post(
+    "/parse",
+    summary="Structure reference strings as CSL-JSON",
+    response_model=ParseResponse,
+    responses={413: PROBLEM_RESPONSES[400] | {"description": "More than 1,000 citations"}},
+)
+def parse_references(request: ParseRequest) -> ParseResponse:
+    """Parse each printed reference (Vancouver, APA, GOST, Latin or Cyrillic) into CSL-JSON.
+
+    Items come back in the order sent: authors (`family`/`given`), `issued`, `title`,
+    `container-title`, `volume`, `issue`, `page`, identifiers (`DOI` lower-case without prefix,
+    `PMID`, `PMCID`, `ISBN`, `URL`), `publisher`, `type` and the `language` of the cited title.
+    """
+    citations = request.citations
+    if len(citations) > MAX_CITATIONS:
+        raise ProblemError(
+            413,
+            f"{len(citations)} citations sent; at most {MAX_CITATIONS} per request.",
+            title="Too many citations",
+        )
+    for index, citation in enumerate(citations):
+        reason = None
+        if not isinstance(citation, str):
+            reason = f"must be a string, not {type(citation).__name__}"
+        elif not citation.strip():
+            reason = "must not be empty"
+        elif len(citation) > MAX_CITATION_LENGTH:
+            reason = f"is longer than {MAX_CITATION_LENGTH} characters"
+        if reason:
+            raise invalid_parameter(f"citations[{index}]", reason, where="body")
+    return ParseResponse(items=parse_reference_strings(citations))
 
 
 @router.get("/{reference_id}", summary="Get one reference", response_model=ReferencePublic)
