@@ -1,9 +1,10 @@
 """Formatted citations (``text/x-bibliography; style=...; locale=...``) via citeproc-py.
 
-Works around three citeproc-py gaps, each pinned by a test: the GOST R 7.0.5-2008 style prints no
-DOI (GOST puts ``DOI: 10.xxx`` last), numeric styles lose the space after ``1.``, and the date
-delimiter of in-style locales is ignored (NLM printed ``2023Sep15``), so journal items are cited by
-year, which is what APA, Vancouver and GOST print for journal articles anyway.
+Works around four citeproc-py gaps, each pinned by a test: the GOST R 7.0.5-2008 style prints no
+DOI (GOST puts ``DOI: 10.xxx`` last), numeric styles lose the space after ``1.``, the HTML
+formatter does not escape field values, and the date delimiter of in-style locales is ignored (NLM
+printed ``2023Sep15``), so items are cited by year, which is what APA, Vancouver and GOST print for
+journal articles anyway.
 """
 
 from __future__ import annotations
