@@ -31,6 +31,12 @@ class Settings(BaseSettings):
         default="",
         description="Key that signs pagination cursors; derived from DATABASE_URL when empty.",
     )
+    depositor_name: str | None = Field(
+        default=None, description="Crossref deposit: depositor name (the publisher's if unset)."
+    )
+    depositor_email: str | None = Field(
+        default=None, description="Crossref deposit: depositor e-mail address."
+    )
     public_base_url: str | None = Field(
         default=None, description="Absolute base URL for links in exports; the request's if unset."
     )

@@ -6,12 +6,13 @@ count; their localized texts, keywords and galleys in one UNION ALL; their autho
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, cast, func, literal, null, union_all
+from sqlalchemy import Integer, String, Text, cast, func, literal, null, union_all
 from sqlmodel import Session, select
 
 from app.models import Article, ArticleAuthor, ArticleText, Author, Galley, Issue, Journal, Keyword
@@ -26,6 +27,7 @@ from app.schemas import (
     GalleyPublic,
     IssueSummary,
     JournalSummary,
+    ReferencePublic,
 )
 from app.search import fold, search_condition
 from app.services.listing import SortKey, fetch_page
@@ -38,6 +40,7 @@ class _Parts:
     keywords: dict[str, list[str]] = field(default_factory=dict)
     galleys: list[GalleyPublic] = field(default_factory=list)
     authors: list[ArticleAuthorPublic] = field(default_factory=list)
+    references: list[ReferencePublic] = field(default_factory=list)
 
 
 def journal_summary(journal: Journal) -> JournalSummary:
@@ -57,45 +60,67 @@ def issue_summary(issue: Issue | None) -> IssueSummary | None:
     return IssueSummary(id=issue.id or 0, volume=issue.volume, number=issue.number, year=issue.year)
 
 
-def _texts_keywords_galleys(article_ids: Sequence[int]) -> Any:
-    """One statement for three child tables: rows (article, kind, lang, position, text, url)."""
+def _children(article_ids: Sequence[int], references: bool) -> Any:
+    """One statement for the child tables, rows shaped (article, kind, position, lang, text,
+    extra, number): texts, keywords, galleys (extra = URL) and, for exports, references
+    (lang = DOI, extra = CSL-JSON as text, number = reference id)."""
     none = cast(null(), String)
-    texts = select(
-        ArticleText.article_id,
-        ArticleText.kind,
-        ArticleText.lang,
-        ArticleText.position,
-        ArticleText.text,
-        none,
-    ).where(ArticleText.article_id.in_(article_ids))  # type: ignore[attr-defined]
-    keywords = select(
-        Keyword.article_id,
-        literal("keyword", String),
-        Keyword.lang,
-        Keyword.position,
-        Keyword.term,
-        none,
-    ).where(Keyword.article_id.in_(article_ids))  # type: ignore[attr-defined]
-    galleys = select(
-        Galley.article_id,
-        literal("galley", String),
-        Galley.locale,
-        Galley.position,
-        Galley.label,
-        Galley.url,
-    ).where(Galley.article_id.in_(article_ids))  # type: ignore[attr-defined]
-    return union_all(texts, keywords, galleys)
+    no_number = cast(null(), Integer)
+    parts = [
+        select(
+            ArticleText.article_id,
+            ArticleText.kind,
+            ArticleText.position,
+            ArticleText.lang,
+            ArticleText.text,
+            none,
+            no_number,
+        ).where(ArticleText.article_id.in_(article_ids)),  # type: ignore[attr-defined]
+        select(
+            Keyword.article_id,
+            literal("keyword", String),
+            Keyword.position,
+            Keyword.lang,
+            Keyword.term,
+            none,
+            no_number,
+        ).where(Keyword.article_id.in_(article_ids)),  # type: ignore[attr-defined]
+        select(
+            Galley.article_id,
+            literal("galley", String),
+            Galley.position,
+            Galley.locale,
+            Galley.label,
+            Galley.url,
+            no_number,
+        ).where(Galley.article_id.in_(article_ids)),  # type: ignore[attr-defined]
+    ]
+    if references:
+        parts.append(
+            select(
+                ReferenceRow.article_id,
+                literal("reference", String),
+                ReferenceRow.position,
+                ReferenceRow.doi,
+                ReferenceRow.raw,
+                cast(ReferenceRow.csl, Text),
+                ReferenceRow.id,
+            ).where(ReferenceRow.article_id.in_(article_ids))  # type: ignore[attr-defined]
+        )
+    return union_all(*parts)
 
 
 def load_parts(
-    session: Session, article_ids: Sequence[int], *, authors: bool = True
+    session: Session, article_ids: Sequence[int], *, authors: bool = True, references: bool = False
 ) -> dict[int, _Parts]:
     parts: dict[int, _Parts] = defaultdict(_Parts)
     if not article_ids:
         return parts
-    rows = session.execute(_texts_keywords_galleys(article_ids)).all()
+    rows = session.execute(_children(article_ids, references)).all()
     # Order in Python: a UNION's ORDER BY would need dialect-specific column references.
-    for article_id, kind, lang, _position, text, url in sorted(rows, key=lambda r: (r[1], r[3])):
+    for article_id, kind, _position, lang, text, extra, number in sorted(
+        rows, key=lambda r: (r[1], r[2])
+    ):
         part = parts[article_id]
         if kind == "title":
             part.title[lang] = text
@@ -103,8 +128,19 @@ def load_parts(
             part.abstract[lang] = text
         elif kind == "keyword":
             part.keywords.setdefault(lang, []).append(text)
+        elif kind == "galley":
+            part.galleys.append(GalleyPublic(label=text, locale=lang, url=extra))
         else:
-            part.galleys.append(GalleyPublic(label=text, locale=lang, url=url))
+            part.references.append(
+                ReferencePublic(
+                    id=number,
+                    article_id=article_id,
+                    position=_position,
+                    raw=text,
+                    doi=lang,
+                    csl=json.loads(extra) if extra else {},
+                )
+            )
     if authors:
         author_rows = session.exec(
             select(ArticleAuthor, Author)
@@ -136,8 +172,11 @@ def _reference_count() -> Any:
     )
 
 
-def _full_articles(session: Session, condition: Any) -> list[ArticlePublic]:
-    """Public articles matching ``condition``, in id order: three statements."""
+def _full_articles(
+    session: Session, condition: Any, *, references: bool = False
+) -> list[tuple[ArticlePublic, list[ReferencePublic]]]:
+    """Public articles matching ``condition`` in id order, with their references when asked
+    (for exports): three statements either way."""
     rows = session.exec(
         select(Article, Journal, Issue, _reference_count())
         .join(Journal, Journal.id == Article.journal_id)  # type: ignore[arg-type]
@@ -145,18 +184,31 @@ def _full_articles(session: Session, condition: Any) -> list[ArticlePublic]:
         .where(condition)
         .order_by(Article.id)  # type: ignore[arg-type]
     ).all()
-    parts = load_parts(session, [row[0].id for row in rows])
+    parts = load_parts(session, [row[0].id for row in rows], references=references)
     result = []
     for article, journal, issue, reference_count in rows:
         part = parts[article.id]
         result.append(
-            ArticlePublic(
-                id=article.id, doi=article.doi, source_url=article.source_url,
-                ojs_article_id=article.ojs_article_id, journal=journal_summary(journal),
-                issue=issue_summary(issue), title=part.title, abstract=part.abstract,
-                keywords=part.keywords, authors=part.authors, galleys=part.galleys,
-                language=article.language, pages=article.pages, published=article.published,
-                reference_count=reference_count, updated_at=article.updated_at,
+            (
+                ArticlePublic(
+                    id=article.id,
+                    doi=article.doi,
+                    source_url=article.source_url,
+                    ojs_article_id=article.ojs_article_id,
+                    journal=journal_summary(journal),
+                    issue=issue_summary(issue),
+                    title=part.title,
+                    abstract=part.abstract,
+                    keywords=part.keywords,
+                    authors=part.authors,
+                    galleys=part.galleys,
+                    language=article.language,
+                    pages=article.pages,
+                    published=article.published,
+                    reference_count=reference_count,
+                    updated_at=article.updated_at,
+                ),
+                part.references,
             )
         )
     return result
@@ -166,12 +218,22 @@ def get_articles(*, session: Session, article_ids: Sequence[int]) -> list[Articl
     """Full public articles for the given ids, in id order (missing ids are skipped)."""
     if not article_ids:
         return []
-    return _full_articles(session, Article.id.in_(article_ids))  # type: ignore[union-attr]
+    found = _full_articles(session, Article.id.in_(article_ids))  # type: ignore[union-attr]
+    return [article for article, _refs in found]
+
+
+def get_article_with_references(
+    *, session: Session, article_id: int | None = None, doi: str | None = None
+) -> tuple[ArticlePublic, list[ReferencePublic]] | None:
+    """One article (by id or DOI) and its reference list, for the export formats."""
+    condition = Article.id == article_id if doi is None else Article.doi == doi
+    found = _full_articles(session, condition, references=True)
+    return found[0] if found else None
 
 
 def get_article_by_doi(*, session: Session, doi: str) -> ArticlePublic | None:
     found = _full_articles(session, Article.doi == doi)
-    return found[0] if found else None
+    return found[0][0] if found else None
 
 
 def get_article(*, session: Session, article_id: int) -> ArticlePublic | None:
@@ -241,8 +303,13 @@ def summaries(session: Session, articles: Sequence[Article]) -> list[ArticleSumm
     parts = load_parts(session, [a.id or 0 for a in articles], authors=False)
     return [
         ArticleSummary(
-            id=a.id or 0, doi=a.doi, title=parts[a.id or 0].title, journal_id=a.journal_id,
-            issue_id=a.issue_id, year=a.year, published=a.published,
+            id=a.id or 0,
+            doi=a.doi,
+            title=parts[a.id or 0].title,
+            journal_id=a.journal_id,
+            issue_id=a.issue_id,
+            year=a.year,
+            published=a.published,
         )
         for a in articles
     ]
@@ -261,7 +328,9 @@ def _facet_queries(matching: Any, wanted: Sequence[str], count: bool) -> list[An
     if "lang" in wanted:
         queries.append(
             select(
-                literal("lang", String), ArticleText.lang, none,
+                literal("lang", String),
+                ArticleText.lang,
+                none,
                 func.count(ArticleText.article_id.distinct()),
             )
             .where(ArticleText.kind == "title", ArticleText.article_id.in_(matching))  # type: ignore[attr-defined]
@@ -271,8 +340,10 @@ def _facet_queries(matching: Any, wanted: Sequence[str], count: bool) -> list[An
         counted = func.count(Keyword.article_id.distinct())  # type: ignore[attr-defined]
         top = (
             select(
-                literal("keyword", String).label("facet"), func.min(Keyword.term).label("value"),
-                Keyword.lang.label("lang"), counted.label("n"),  # type: ignore[attr-defined]
+                literal("keyword", String).label("facet"),
+                func.min(Keyword.term).label("value"),
+                Keyword.lang.label("lang"),
+                counted.label("n"),  # type: ignore[attr-defined]
             )
             .where(Keyword.article_id.in_(matching))  # type: ignore[attr-defined]
             .group_by(Keyword.lang, Keyword.term_folded)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.deps import PagingDep, SessionDep
+from app.api.negotiation import (
+    FormatQuery,
+    LocaleQuery,
+    StyleQuery,
+    choose_format,
+    is_default_json,
+    rendered,
+)
 from app.api.params import (
     CountQuery,
     DoiQuery,
@@ -105,13 +113,25 @@ def parse_references(request: ParseRequest) -> ParseResponse:
 
 @router.get("/{reference_id}", summary="Get one reference", response_model=ReferencePublic)
 def get_reference(
+    request: Request,
+    response: Response,
     reference_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="Reference id.")],
     session: SessionDep,
-) -> ReferencePublic:
-    """One reference: raw text as printed, its position in the citing article, CSL-JSON."""
+    format: FormatQuery = None,
+    style: StyleQuery = None,
+    locale: LocaleQuery = None,
+) -> Any:
+    """One reference: raw text as printed, its position in the citing article, CSL-JSON.
+
+    Also as CSL-JSON, BibTeX, RIS or a formatted citation by `Accept` or `?format=`.
+    """
+    chosen = choose_format(request, "reference", format, style=style, locale=locale)
     reference = reference_service.get_reference(session=session, reference_id=reference_id)
     if reference is None:
         raise ProblemError(
             404, f"No reference with id {reference_id}.", title="Reference not found"
         )
+    if not is_default_json(chosen):
+        return rendered(chosen, "reference", reference, filename=f"reference-{reference.id}")
+    response.headers["Vary"] = "Accept"
     return reference
