@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from app.ingest.identifiers import (
@@ -49,6 +50,21 @@ _UPPER_INITIALS = re.compile(r"^[^\W\d_]{1,3}$")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _UKRAINIAN = set("іїєґІЇЄҐ")
 _KAZAKH = set("әғқңөұүһӘҒҚҢӨҰҮҺ")
+
+
+# Precompiled patterns of the hot path.
+_IN_PREFIX = re.compile(r"^(?:In|in|IN|Dans|dans|В|в)\s*:?\s+")
+_CONJUNCTION = re.compile(r"\s+(?:and|&|und|et|y|e|и|та)\s+|\s*&\s*")
+_NAME_SEP = re.compile(r"\s*([,;])\s*")
+_EDITOR_MARK = re.compile(
+    r"\((?:eds?|hrsg|dir|éds?|ред)\.?\)|\b(?:eds?|Hrsg|editors?)\.?\s*$", re.IGNORECASE
+)
+_NAMES_LEAD = re.compile(
+    r"^(?:by|edited by|in:?|under the editorship of|под ред\.)\s+", re.IGNORECASE
+)
+_PAGE_LABEL = re.compile(r"^(?:pp?\.?|pages?|S\.|С\.|C\.|стр\.|P\.)\s*", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
+_CITATION_NUMBER = re.compile(r"^\s*(?:\[\d+\]|\(\d+\)|\d{1,3}\.(?=\s)|\d{1,3}(?=\s+\D))\s*")
 
 
 # --------------------------------------------------------------------------- small text helpers
@@ -89,7 +105,7 @@ def clean_container(text: str) -> str | None:
     """Journal or book title without a leading ``In:`` and surrounding punctuation or quotes."""
     text = _clean(text)
     while True:
-        new = re.sub(r"^(?:In|in|IN|Dans|dans|В|в)\s*:?\s+", "", text)
+        new = _IN_PREFIX.sub("", text)
         if new == text:
             break
         text = new
@@ -121,6 +137,7 @@ _CORPORATE = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)
 def _is_initials(token: str) -> bool:
     token = token.strip(",;:")
     if not token:
@@ -137,8 +154,8 @@ def _split_name_parts(segment: str) -> tuple[list[str], list[str]]:
     The separator matters: in ``Family, Given & Family, Given`` the conjunction precedes a family
     name, in Chicago's ``Family, Given, Given Family, and Given Family`` it precedes a whole name.
     """
-    segment = re.sub(r"\s+(?:and|&|und|et|y|e|и|та)\s+|\s*&\s*", " ; ", segment)
-    pieces = re.split(r"\s*([,;])\s*", segment)
+    segment = _CONJUNCTION.sub(" ; ", segment)
+    pieces = _NAME_SEP.split(segment)
     parts: list[str] = []
     seps: list[str] = []
     sep = ""
@@ -196,10 +213,8 @@ def parse_names(segment: str) -> tuple[list[dict[str, str]], bool]:
     if match:
         et_al = True
         text = text[: match.start()]
-    text = re.sub(r"\((?:eds?|hrsg|dir|éds?|ред)\.?\)|\b(?:eds?|Hrsg|editors?)\.?\s*$", "", text,
-                  flags=re.IGNORECASE)
-    text = re.sub(r"^(?:by|edited by|in:?|under the editorship of|под ред\.)\s+", "", text,
-                  flags=re.IGNORECASE)
+    text = _EDITOR_MARK.sub("", text)
+    text = _NAMES_LEAD.sub("", text)
     if _CORPORATE.search(text):
         return [{"literal": text.strip(" .,;:")}], et_al
     text = text.strip(" .,;:")
@@ -284,7 +299,7 @@ def parse_pages(text: str) -> str | None:
     """``first-last`` as printed (``161-72`` stays abbreviated), or a single page/article number."""
     text = _clean(text)
     text = re.sub(r"[()\[\]]", "", text)
-    text = re.sub(r"^(?:pp?\.?|pages?|S\.|С\.|C\.|стр\.|P\.)\s*", "", text, flags=re.IGNORECASE)
+    text = _PAGE_LABEL.sub("", text)
     text = text.strip(" .,;:")
     match = re.fullmatch(
         rf"([A-Za-z]*\d+[A-Za-z]?)\s*(?:[{DASH}]+\s*([A-Za-z]*\d+[A-Za-z]?))?", text
@@ -310,7 +325,8 @@ _RUN_ON = re.compile(
 def _cut_identifiers(raw: str, item: dict[str, Any]) -> str:
     """Record DOI/URL/PMID/PMCID/ISBN found anywhere and return the text without them."""
     text = raw
-    match = DOI_SPAN.search(text)
+    low = raw.lower()  # cheap substring tests spare the regexes on most strings
+    match = DOI_SPAN.search(text) if "10." in text else None
     if match:
         doi = normalize_doi(match.group("doi"))
         if doi:
@@ -326,7 +342,7 @@ def _cut_identifiers(raw: str, item: dict[str, Any]) -> str:
             if label:
                 start = label.start()
             text = text[:start] + " " + text[end:]
-    url = _URL.search(text)
+    url = _URL.search(text) if "http" in low or "www." in low else None
     if url:
         item["URL"] = url.group(0).rstrip(".,;)")
         text = text[: url.start()] + " " + text[url.end():]
@@ -339,14 +355,17 @@ def _cut_identifiers(raw: str, item: dict[str, Any]) -> str:
         ("PMCID", find_pmcid, r"\b(?:PMCID\s*:?\s*)?PMC\d+"),
         ("ISBN", find_isbn, r"\bISBN(?:-1[03])?\s*:?\s*[0-9Xx][0-9Xx\s‐-―-]{8,20}[0-9Xx]"),
     ):
+        if key[:3].lower() not in low:
+            continue
         value = finder(text)
         if value:
             item[key] = value
             text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
     # PubMed's "Published 2017 Dec 16." / "Epub 2015 Jan 3." notes: dates of the record, not fields
-    text = re.sub(r"\b(?:Published(?:\s+online)?|Epub(?:\s+ahead\s+of\s+print)?)\s*:?\s*"
-                  r"(?:\d{1,2}\s+)?(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?(?:1[5-9]\d\d|20\d\d)"
-                  r"(?:\s+[A-Z][a-z]{2,8}\.?)?(?:\s+\d{1,2}\b)?\.?", " ", text)
+    if "published" in low or "epub" in low:
+        text = re.sub(r"\b(?:Published(?:\s+online)?|Epub(?:\s+ahead\s+of\s+print)?)\s*:?\s*"
+                      r"(?:\d{1,2}\s+)?(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?(?:1[5-9]\d\d|20\d\d)"
+                      r"(?:\s+[A-Z][a-z]{2,8}\.?)?(?:\s+\d{1,2}\b)?\.?", " ", text)
     text = re.sub(r"\b(?:Available\s+(?:from|at|online)|Retrieved\s+from|URL|Published(?: online)?)"
                   r"\s*:?\s*$", "", text.strip(), flags=re.IGNORECASE)
     return _clean(text)
@@ -601,7 +620,7 @@ _MONTH_NUM = {
 def _issued(text: str, year: int) -> dict[str, Any]:
     """CSL date with month (and day) when printed next to the year."""
     parts = [year]
-    words = re.findall(r"[^\W\d_]+", text.lower())
+    words = _WORD.findall(text.lower())
     month = next((_MONTH_NUM[w] for w in words if w in _MONTH_NUM), None)
     if month:
         parts.append(month)
@@ -666,7 +685,7 @@ def _language(text: str) -> str | None:
         if letters & _UKRAINIAN:
             return "uk"
         return "ru"
-    words = set(re.findall(r"[^\W\d_]+", text.lower()))
+    words = set(_WORD.findall(text.lower()))
     hits = {lang: len(words & vocab) for lang, vocab in _FUNCTION_WORDS.items()}
     best = max(hits, key=hits.__getitem__)
     if hits[best] >= 2 and sorted(hits.values())[-2] * 3 <= hits[best]:
@@ -690,7 +709,7 @@ def parse_reference(raw: str) -> dict[str, Any]:
     raw = unicodedata.normalize("NFC", raw or "")
     item: dict[str, Any] = {}
     text = _cut_identifiers(raw, item)
-    text = re.sub(r"^\s*(?:\[\d+\]|\(\d+\)|\d{1,3}\.(?=\s)|\d{1,3}(?=\s+\D))\s*", "", text)
+    text = _CITATION_NUMBER.sub("", text)
     labels: set[str] = set()
     if "//" in text:
         _parse_gost(text, item)
