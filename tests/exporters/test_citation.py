@@ -1,5 +1,6 @@
 """Formatted citations: exact strings for the fixture article, pinned so style or library changes
-show up as diffs, and the three citeproc-py workarounds (GOST DOI, space after number, HTML)."""
+show up as diffs, and the citeproc-py workarounds (GOST DOI, space after number, HTML, substituted
+variables printed twice, numbers on lone citations)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import pytest
 
 from app.exporters import get_exporter, negotiate
 from app.exporters.citation import format_article, format_items, resolve_style
-from app.exporters.csl_json import reference_to_csl
+from app.exporters.csl_json import article_to_csl, reference_to_csl
 
 GOST_RU = (
-    "1. Иванова А. П., Məmmədov R. Цитокиновый профиль при хроническом тонзиллите у детей "
+    "Иванова А. П., Məmmədov R. Цитокиновый профиль при хроническом тонзиллите у детей "
     "// Вестник клинической иммунологии. 2023. Т. 12. № 3. С. 45–52. "
     "DOI: 10.12345/bci.2023.12.3.45"
 )
@@ -20,7 +21,7 @@ APA_EN = (
     "https://doi.org/10.12345/bci.2023.12.3.45"
 )
 VANCOUVER_EN = (
-    "1. Иванова АП, Məmmədov R. Interleukin-6 & TNF-α in chronic tonsillitis: 25% of children "
+    "Иванова АП, Məmmədov R. Interleukin-6 & TNF-α in chronic tonsillitis: 25% of children "
     "<7 years. Bulletin of Clinical Immunology. 2023;12(3):45–52. "
     "doi:10.12345/bci.2023.12.3.45"
 )
@@ -34,15 +35,68 @@ def test_apa_cites_in_english_with_the_english_title(article) -> None:
     assert format_article(article, style="apa") == APA_EN
 
 
-def test_vancouver_keeps_the_space_after_the_number(article) -> None:
+def test_vancouver_cites_a_lone_article_without_a_number(article) -> None:
     assert format_article(article, style="vancouver") == VANCOUVER_EN
     assert resolve_style("vancouver") == "vancouver-nlm"
 
 
-def test_numeric_gost_keeps_the_space_after_the_number(article) -> None:
-    text = format_article(article, style="gost-r-7-0-5-2008-numeric")
-    assert text.startswith("1. Иванова А. П.")
-    assert text.endswith(" DOI: 10.12345/bci.2023.12.3.45")
+@pytest.mark.parametrize(
+    ("style", "start"),
+    [
+        ("gost-r-7-0-5-2008-numeric", "Иванова А. П."),
+        ("ieee", "А. П. Иванова and"),  # IEEE's "[1]" label goes with the number
+    ],
+)
+def test_numeric_styles_do_not_number_a_lone_article(article, style: str, start: str) -> None:
+    text = format_article(article, style=style)
+    assert text.startswith(start)
+    assert format_article(article, style=style, as_html=True).startswith(start)
+
+
+def test_numeric_gost_list_keeps_the_space_after_the_number(article) -> None:
+    entries = format_items(
+        [article_to_csl(article, lang="ru"), article_to_csl(article, lang="en") | {"id": "b"}],
+        style="gost-r-7-0-5-2008-numeric",
+    )
+    assert [e[:3] for e in entries] == ["1. ", "2. "]
+    assert entries[0].endswith(" DOI: 10.12345/bci.2023.12.3.45")
+
+
+APA_NO_AUTHOR = (
+    "Interleukin-6 & TNF-α in chronic tonsillitis: 25% of children <7 years. (2023). "
+    "Bulletin of Clinical Immunology, 12(3), 45–52. https://doi.org/10.12345/bci.2023.12.3.45"
+)
+
+
+def test_apa_without_authors_moves_the_title_first_and_does_not_repeat_it(article) -> None:
+    assert format_article(article.model_copy(update={"authors": []}), style="apa") == (
+        APA_NO_AUTHOR
+    )
+
+
+def test_substituted_title_is_suppressed_in_html_and_in_lists_too(article) -> None:
+    bare = article.model_copy(update={"authors": []})
+    html_text = format_article(bare, style="apa", as_html=True)
+    assert html_text.count("Interleukin-6 &amp; TNF-α") == 1
+    items = [
+        {"id": "x", "type": "article-journal", "title": "Untitled survey",
+         "container-title": "Journal A", "issued": {"date-parts": [[2020]]}},
+        {"id": "y", "type": "article-journal", "title": "Authored work",
+         "author": [{"family": "Zed", "given": "A"}],
+         "container-title": "Journal B", "issued": {"date-parts": [[2020]]}},
+    ]
+    assert format_items(items, style="apa") == [
+        "Untitled survey. (2020). Journal A.",
+        "Zed, A. (2020). Authored work. Journal B.",
+    ]
+
+
+def test_substitution_does_not_leak_into_the_next_entry(article) -> None:
+    """Suppression is per entry: an authored article after an author-less one keeps its title."""
+    bare = article_to_csl(article.model_copy(update={"authors": []}), lang="en")
+    full = article_to_csl(article, lang="en") | {"id": "full"}
+    entries = format_items([bare, full], style="apa")
+    assert sum(e.count("Interleukin-6 & TNF-α") for e in entries) == 2
 
 
 def test_gost_without_doi_adds_nothing(article) -> None:
@@ -112,12 +166,25 @@ def test_html_fragment_exporter_wraps_entries(article, references) -> None:
     assert "department &amp; clinics" in text
 
 
-def test_single_reference_is_cited_alone(references) -> None:
+def test_single_reference_is_cited_alone_without_a_number(references) -> None:
     body = get_exporter("citation").render("reference", references[1], params={"style": "gost"})
     assert body.decode() == (
-        "1. Петров П. П., Сидорова Е. В. Иммунный ответ при ангине // "
+        "Петров П. П., Сидорова Е. В. Иммунный ответ при ангине // "
         "Журнал детской медицины. 2018. Т. 7. № 4. С. 33–40.\n"
     )
+
+
+def test_single_unparsed_reference_is_cited_as_printed(references) -> None:
+    for style in ("gost", "vancouver", "apa"):
+        body = get_exporter("citation").render("reference", references[4], params={"style": style})
+        assert body.decode() == (
+            "Annual report of the regional health department & clinics, 2020 (unpublished).\n"
+        )
+
+
+def test_reference_list_keeps_its_numbers(references) -> None:
+    body = get_exporter("citation").render("references", references, params={"style": "gost"})
+    assert [line[:3] for line in body.decode().splitlines()] == ["1. ", "2. ", "3. ", "4. ", "5. "]
 
 
 @pytest.mark.parametrize("style", ["../apa", "APA/../x", "no-such-style"])
