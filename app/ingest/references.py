@@ -515,7 +515,8 @@ def _cut_vancouver(text: str, item: dict[str, Any]) -> str:
         item["page"] = re.sub(rf"\s*[{DASH}]\s*", "-", match.group("pages"))
     # Keep the block for the tagger's context (it ends the journal title), split as AnyStyle
     # labels it: "2017;" "15(1):" "95."
-    block = re.sub(r"([;:])\s*", r"\1 ", match.group(0))
+    block = match.group("year") + "; " + match.group(0)[match.start("vol") - match.start():]
+    block = re.sub(r"([;:])\s*", r"\1 ", block)
     return _clean(text[: match.start()] + " " + block + " " + text[match.end():])
 
 
@@ -553,10 +554,14 @@ def _fill(segments: list[tuple[str, str]], item: dict[str, Any]) -> None:
         translators, _ = parse_names(first("translator") or "")
         if translators:
             item["translator"] = translators
-    title = clean_title(first("title") or "")
+    title_text = first("title") or ""
+    container = first("journal") or first("container-title") or first("collection-title")
+    journal_like = seen.keys() & {"volume", "pages"} or item.keys() & {"DOI", "URL"}
+    if title_text and not container and (journal_like or segments[-1][0] == "title"):
+        title_text, container = _split_title_journal(title_text)
+    title = clean_title(title_text)
     if title:
         item["title"] = title
-    container = first("journal") or first("container-title") or first("collection-title")
     if container and clean_container(container):
         item["container-title"] = clean_container(container)
     collection = first("collection-title")
@@ -603,6 +608,23 @@ def _fill(segments: list[tuple[str, str]], item: dict[str, Any]) -> None:
             item["DOI"] = doi
 
 
+def _split_title_journal(text: str) -> tuple[str, str | None]:
+    """``Title. Journal Name.`` tagged as one title, when nothing else is the journal: split at the
+    last full stop if a short capitalised name follows it."""
+    words = text.split()
+    for i in range(len(words) - 2, 0, -1):
+        word = words[i]
+        if word.endswith(".") and len(word.rstrip(".")) > 2 and words[i + 1][:1].isupper():
+            rest = words[i + 1 :]
+            if len(rest) <= 6 and all(w[:1].isupper() or w.lower() in _MINOR for w in rest):
+                return " ".join(words[: i + 1]), " ".join(rest)
+            break
+    return text, None
+
+
+_MINOR = {"of", "and", "the", "for", "in", "on", "&", "de", "la", "und", "der", "für"}
+
+
 _MONTH_NUM = {
     m: i + 1
     for i, names in enumerate([
@@ -637,7 +659,7 @@ def _guess_type(item: dict[str, Any], raw: str, labels: set[str]) -> str:
     """CSL type from which fields are present and a few generic words."""
     low = raw.lower()
     genre = str(item.get("genre", "")).lower()
-    if re.search(r"thesis|dissertation|диссертац|автореф|ph\.?\s?d\b", genre + " " + low):
+    if re.search(r"\bthes[ie]s\b|\bdissertation|диссертац|автореф|\bph\.?\s?d\b", genre + " " + low):
         return "thesis"
     if re.search(r"\b(?:technical report|working paper|report no|tech\. rep)", low):
         return "report"
