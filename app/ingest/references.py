@@ -655,11 +655,14 @@ def _issued(text: str, year: int) -> dict[str, Any]:
 # --------------------------------------------------------------------------- type, language
 
 
+_THESIS = re.compile(r"\bthes[ie]s\b|\bdissertation|диссертац|автореф|\bph\.?\s?d\b")
+
+
 def _guess_type(item: dict[str, Any], raw: str, labels: set[str]) -> str:
     """CSL type from which fields are present and a few generic words."""
     low = raw.lower()
     genre = str(item.get("genre", "")).lower()
-    if re.search(r"\bthes[ie]s\b|\bdissertation|диссертац|автореф|\bph\.?\s?d\b", genre + " " + low):
+    if _THESIS.search(genre + " " + low):
         return "thesis"
     if re.search(r"\b(?:technical report|working paper|report no|tech\. rep)", low):
         return "report"
