@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
+from app.api.guards import RejectNulMiddleware
 from app.api.http_caching import GZIP_MINIMUM, HttpCachingMiddleware
 from app.api.routes import articles, authors, health, journals, keywords, references
 from app.config import get_settings
@@ -43,6 +44,7 @@ def create_app() -> FastAPI:
     settings = get_settings()
     install_error_handlers(app)
     # Outermost last: gzip for streams, CORS on every answer (304s too), then conditional GET.
+    app.add_middleware(RejectNulMiddleware)
     app.add_middleware(HttpCachingMiddleware, max_age=settings.cache_max_age)
     app.add_middleware(
         CORSMiddleware,

@@ -132,3 +132,12 @@ def test_docs_page_serves_swagger_ui_5_from_the_package(client: TestClient) -> N
     for asset in assets:
         assert client.get(asset).status_code == 200
     assert client.get("/openapi.json").json()["openapi"].startswith("3.1")
+
+
+def test_nul_characters_in_the_url_are_a_422_problem(
+    client: TestClient, seeded: LoadResult
+) -> None:
+    for url in ("/articles?q=a%00b", "/articles/doi/10.1000/%00x", "/references?container=%00"):
+        response = client.get(url)
+        assert response.status_code == 422, url
+        assert response.headers["content-type"] == PROBLEM

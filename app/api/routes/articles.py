@@ -52,7 +52,11 @@ SortQuery = Annotated[
 ]
 FacetsQuery = Annotated[
     str | None,
-    Query(description="Comma-separated facets to count over all matches: year, lang, keyword."),
+    Query(
+        description="Comma-separated facets to count over all matches: year, lang, keyword.",
+        max_length=100,
+        examples=["year,lang"],
+    ),
 ]
 
 
