@@ -119,3 +119,25 @@ def test_several_files_report_each_and_fail_if_any_failed(
     assert "created article" in captured.out and str(good) in captured.out
     assert str(bad_inputs["empty"]) in captured.err
     assert len(dump(cli_db)["article"]) == 1
+
+
+def test_reparse_restores_every_reference_from_its_raw_text(
+    cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["seed"]) == 0
+    before = dump(cli_db)
+    engine = create_engine(cli_db)
+    with engine.begin() as connection:
+        # As if an older parser had stored other structures.
+        connection.execute(
+            text("UPDATE reference SET csl = :csl, doi = NULL, year = NULL"), {"csl": "{}"}
+        )
+    engine.dispose()
+    capsys.readouterr()
+    assert main(["reparse"]) == 0
+    captured = capsys.readouterr()
+    assert "[1/1] article 1: 18 references changed" in captured.err
+    assert "re-parsed 1 articles; 18 references changed" in captured.out
+    assert dump(cli_db) == before
+    assert main(["reparse"]) == 0
+    assert "0 references changed" in capsys.readouterr().out
