@@ -1,0 +1,202 @@
+"""Queries behind the OAI-PMH endpoint: a fixed number of statements per response.
+
+Records are the articles, harvested in id order (a keyset that never skips or repeats a record
+while harvesting, even when articles are updated meanwhile), selected by ``updated_at`` and by set
+(a journal, or one of its issues). A page of headers is one statement; a page of records adds the
+three of :func:`app.services.articles.get_articles`, whatever the page size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.models import Article, Issue, Journal
+from app.schemas import ArticlePublic
+from app.services.articles import get_articles
+
+PAGE_SIZE = 100
+# Ids beyond a 32-bit integer cannot exist, and PostgreSQL refuses to compare with them.
+MAX_ID = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class SetFilter:
+    """``journal:<id>`` or ``journal:<id>:issue:<id>``: the articles of a journal or an issue."""
+
+    journal_id: int
+    issue_id: int | None = None
+
+    @property
+    def spec(self) -> str:
+        base = f"journal:{self.journal_id}"
+        return base if self.issue_id is None else f"{base}:issue:{self.issue_id}"
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    """What a list request selects: ``updated_at`` in [since, before) and one set, if any."""
+
+    since: datetime | None = None
+    before: datetime | None = None
+    set_filter: SetFilter | None = None
+
+    def conditions(self) -> list[Any]:
+        found: list[Any] = []
+        if self.since is not None:
+            found.append(Article.updated_at >= self.since)
+        if self.before is not None:
+            found.append(Article.updated_at < self.before)
+        if self.set_filter is not None:
+            found.append(Article.journal_id == self.set_filter.journal_id)
+            if self.set_filter.issue_id is not None:
+                found.append(Article.issue_id == self.set_filter.issue_id)
+        return found
+
+
+@dataclass(frozen=True)
+class RecordHeader:
+    article_id: int
+    updated_at: datetime
+    journal_id: int
+    issue_id: int | None
+
+
+@dataclass
+class RecordPage:
+    """One page of a list: headers, full articles (ListRecords only), the id to resume after
+    (None on the last page) and the size of the whole list."""
+
+    headers: list[RecordHeader]
+    articles: list[ArticlePublic]
+    next_after: int | None
+    complete_size: int
+
+
+@dataclass(frozen=True)
+class OaiSet:
+    spec: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RepositoryFacts:
+    earliest: datetime | None
+    first_journal_titles: dict[str, str] | None
+
+
+def _title(titles: dict[str, str] | None) -> str | None:
+    """English title if there is one (the protocol has one name per set), else the first."""
+    if not titles:
+        return None
+    return titles.get("en") or next(iter(titles.values()))
+
+
+def repository_facts(*, session: Session) -> RepositoryFacts:
+    """Identify's facts in one statement: the oldest datestamp and the first journal's titles."""
+    earliest = select(func.min(Article.updated_at)).scalar_subquery()
+    first_titles = select(Journal.titles).order_by(Journal.id).limit(1).scalar_subquery()  # type: ignore[arg-type]
+    row = session.execute(select(earliest, first_titles)).one()
+    return RepositoryFacts(earliest=row[0], first_journal_titles=row[1])
+
+
+def repository_name(facts: RepositoryFacts) -> str | None:
+    return _title(facts.first_journal_titles)
+
+
+def article_exists(*, session: Session, article_id: int) -> bool:
+    if not 1 <= article_id <= MAX_ID:
+        return False
+    return session.exec(select(Article.id).where(Article.id == article_id)).first() is not None
+
+
+def get_record(*, session: Session, article_id: int) -> ArticlePublic | None:
+    """One record's article (three statements), or None."""
+    if not 1 <= article_id <= MAX_ID:
+        return None
+    found = get_articles(session=session, article_ids=[article_id])
+    return found[0] if found else None
+
+
+def _ids_in_range(set_filter: SetFilter) -> bool:
+    ids = [set_filter.journal_id, set_filter.issue_id or 1]
+    return all(1 <= i <= MAX_ID for i in ids)
+
+
+def _issue_label(issue: Issue) -> str:
+    parts = [
+        f"Vol. {issue.volume}" if issue.volume else "",
+        f"No. {issue.number}" if issue.number else "",
+        f"({issue.year})" if issue.year else "",
+    ]
+    return " ".join(p for p in parts if p) or f"Issue {issue.id}"
+
+
+def list_sets(*, session: Session) -> list[OaiSet]:
+    """Every journal, then each of its issues right after it: two statements."""
+    journals = session.exec(select(Journal).order_by(Journal.id)).all()  # type: ignore[arg-type]
+    issues = session.exec(select(Issue).order_by(Issue.journal_id, Issue.id)).all()  # type: ignore[arg-type]
+    by_journal: dict[int, list[Issue]] = {}
+    for issue in issues:
+        by_journal.setdefault(issue.journal_id, []).append(issue)
+    found: list[OaiSet] = []
+    for journal in journals:
+        journal_id = journal.id or 0
+        name = _title(journal.titles) or f"Journal {journal_id}"
+        found.append(OaiSet(SetFilter(journal_id).spec, name))
+        for issue in by_journal.get(journal_id, []):
+            spec = SetFilter(journal_id, issue.id).spec
+            found.append(OaiSet(spec, f"{name}, {_issue_label(issue)}"))
+    return found
+
+
+def list_records(
+    *,
+    session: Session,
+    query: RecordQuery,
+    after: int | None = None,
+    limit: int = PAGE_SIZE,
+    with_articles: bool = False,
+) -> RecordPage:
+    """One page in id order after ``after``: one statement for headers and the list size, plus
+    three for the articles when ``with_articles`` (ListRecords)."""
+    if query.set_filter is not None and not _ids_in_range(query.set_filter):
+        return RecordPage([], [], None, 0)
+    conditions = query.conditions()
+    # Not correlated with the page's rows: the size of the whole list, in the same statement.
+    total = (
+        select(func.count()).select_from(Article).where(*conditions)
+        .correlate(None).scalar_subquery()
+    )
+    page = select(
+        Article.id, Article.updated_at, Article.journal_id, Article.issue_id, total
+    ).where(*conditions)
+    if after is not None:
+        page = page.where(Article.id > after)  # type: ignore[operator]
+    rows = session.execute(page.order_by(Article.id).limit(limit + 1)).all()  # type: ignore[arg-type]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    headers = [RecordHeader(row[0], row[1], row[2], row[3]) for row in rows]
+    complete_size = rows[0][4] if rows else 0
+    articles: list[ArticlePublic] = []
+    if with_articles and headers:
+        articles = get_articles(session=session, article_ids=[h.article_id for h in headers])
+    return RecordPage(
+        headers=headers,
+        articles=articles,
+        next_after=headers[-1].article_id if more else None,
+        complete_size=complete_size,
+    )
+
+
+def set_specs(journal_id: int, issue_id: int | None) -> Sequence[str]:
+    """The sets a record belongs to: its journal, and its issue within that journal."""
+    specs = [SetFilter(journal_id).spec]
+    if issue_id is not None:
+        specs.append(SetFilter(journal_id, issue_id).spec)
+    return specs
