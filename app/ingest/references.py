@@ -64,6 +64,7 @@ _NAMES_LEAD = re.compile(
 )
 _PAGE_LABEL = re.compile(r"^(?:pp?\.?|pages?|S\.|С\.|C\.|стр\.|P\.)\s*", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
+_GOST_AREA_DASH = re.compile(r"(?<=[.,:;])\s+[–—-]\s+(?=\S)")
 _CITATION_NUMBER = re.compile(r"^\s*(?:\[\d+\]|\(\d+\)|\d{1,3}\.(?=\s)|\d{1,3}(?=\s+\D))\s*")
 
 
@@ -385,13 +386,20 @@ def _parse_gost(text: str, item: dict[str, Any]) -> None:
     """``Authors Title // Container. Year. Т. 5, № 2. С. 10-20.`` split on the GOST ``//``."""
     left, _, right = text.partition("//")
     left = left.strip()
-    # Responsibility statement after " / " repeats the authors: drop it.
-    left = re.split(r"\s/\s", left)[0]
+    # The statement of responsibility after " / " lists the authors in full ("/ И.И. Иванов,
+    # П.П. Петров [и др.]"), where the heading names only the first one.
+    left, _, statement = left.partition(" / ")
     names, rest = _gost_leading_names(left)
     if names:
         item["author"] = names[0]
         if names[1]:
             item["note"] = "et al."
+    if statement:
+        listed, et_al = parse_names(statement.replace("[", "").replace("]", ""))
+        if len(listed) >= len(item.get("author", [])) and all("family" in n for n in listed):
+            item["author"] = listed
+            if et_al:
+                item["note"] = "et al."
     title = clean_title(rest)
     if title:
         item["title"] = title
@@ -735,6 +743,8 @@ def parse_reference(raw: str) -> dict[str, Any]:
     item: dict[str, Any] = {}
     text = _cut_identifiers(raw, item)
     text = _CITATION_NUMBER.sub("", text)
+    # GOST 7.1 separates areas with ". – ": the dash is punctuation, not text of any field
+    text = _GOST_AREA_DASH.sub(" ", text)
     labels: set[str] = set()
     if "//" in text:
         _parse_gost(text, item)

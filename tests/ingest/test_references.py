@@ -264,3 +264,38 @@ def test_empty_and_garbage_strings_do_not_fail() -> None:
     assert parse_reference("")["type"]
     assert isinstance(parse_reference("////"), dict)
     assert isinstance(parse_reference("  ,,, ;; 12"), dict)
+
+
+def test_gost_area_dashes_are_not_part_of_fields() -> None:
+    item = parse_reference(
+        "Петров П.П. Название статьи // Журнал акушерства. – 2015. – Т. 3, № 4. – С. 12–18."
+    )
+    assert item["container-title"] == "Журнал акушерства"
+    assert (year(item), item["volume"], item["issue"], item["page"]) == (2015, "3", "4", "12-18")
+
+
+def test_gost_statement_of_responsibility_gives_all_authors() -> None:
+    item = parse_reference(
+        "Сидоров С.С. Роль цитокинов / С.С. Сидоров, И.И. Иванов, А.А. Петров [и др.] // "
+        "Иммунология. – 2012. – № 2. – С. 5-10."
+    )
+    assert families(item) == ["Сидоров", "Иванов", "Петров"]
+    assert item["note"] == "et al."
+    assert item["title"] == "Роль цитокинов"
+
+
+def test_gost_book_without_double_slash() -> None:
+    item = parse_reference(
+        "Иванов И.И. Основы клинической иммунологии: монография. – М.: Наука, 2010. – 200 с."
+    )
+    assert item["type"] == "book"
+    assert item["title"] == "Основы клинической иммунологии: монография"
+    assert (item["publisher"], item["publisher-place"], year(item)) == ("Наука", "М", 2010)
+
+
+def test_azerbaijani_title_in_gost() -> None:
+    item = parse_reference(
+        "Məmmədova S.R. Hamiləlikdə immun pozğunluqlar // Tibb jurnalı. 2019. № 3. S. 45-50."
+    )
+    assert item["language"] == "az"
+    assert (item["issue"], item["page"]) == ("3", "45-50")
