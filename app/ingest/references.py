@@ -62,7 +62,7 @@ _EDITOR_MARK = re.compile(
 _NAMES_LEAD = re.compile(
     r"^(?:by|edited by|in:?|under the editorship of|под ред\.)\s+", re.IGNORECASE
 )
-_PAGE_LABEL = re.compile(r"^(?:pp?\.?|pages?|S\.|С\.|C\.|стр\.|P\.)\s*", re.IGNORECASE)
+_PAGE_LABEL = re.compile(r"^(?:pages?|pp\.?|p\.|S\.|С\.|C\.|стр\.)\s*", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 _GOST_AREA_DASH = re.compile(r"(?<=[.,:;])\s+[–—-]\s+(?=\S)")
 _CITATION_NUMBER = re.compile(r"^\s*(?:\[\d+\]|\(\d+\)|\d{1,3}\.(?=\s)|\d{1,3}(?=\s+\D))\s*")
@@ -270,7 +270,8 @@ _VOLUME_FORMS = [
         re.IGNORECASE,
     ),
     re.compile(
-        rf"^{_VOL_PREFIX}(?P<vol>\d+[A-Za-z]?|[IVXLCDM]+)\s*[,.]?\s*{_NO_PREFIX}(?P<iss>\w+(?:[-–/]\w+)?)$",
+        rf"^(?:{_VOL_PREFIX})?(?P<vol>\d+[A-Za-z]?|[IVXLCDM]+)\s*[,.]?\s*{_NO_PREFIX}"
+        rf"(?P<iss>\w+(?:[-–/]\w+)?)$",
         re.IGNORECASE,
     ),
 ]
@@ -492,8 +493,27 @@ def _fix_title_boundary(tokens: list[str], labels: list[str]) -> list[str]:
     return labels
 
 
+def _fix_number_labels(tokens: list[str], labels: list[str]) -> None:
+    """Repairs of numbers the tagger splits badly: a page range broken after its dash
+    ("1670-" "1683."), and a bare volume taken for a date before the year ("12 (1990):")."""
+    for i in range(len(tokens) - 1):
+        tok, nxt = tokens[i], tokens[i + 1]
+        if labels[i] == "pages" and tok[-1] in DASH and nxt[:1].isdigit():
+            labels[i + 1] = "pages"
+        elif (
+            labels[i] == "date"
+            and labels[i + 1] == "date"
+            and tok.rstrip(",.:;").isdigit()
+            and not _YEAR.search(tok)
+            and _YEAR.search(nxt)
+            and (i == 0 or labels[i - 1] in ("journal", "container-title"))
+        ):
+            labels[i] = "volume"
+
+
 def _segments(tokens: list[str], labels: list[str]) -> list[tuple[str, str]]:
     labels = _fix_title_boundary(tokens, list(labels))
+    _fix_number_labels(tokens, labels)
     out: list[tuple[str, str]] = []
     for token, label in zip(tokens, labels, strict=True):
         if out and out[-1][0] == label:
