@@ -36,7 +36,7 @@ def list_authors(
     "/{author_id}", summary="Get one author with their articles", response_model=AuthorDetail
 )
 def get_author(
-    author_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="Author id.")],
+    author_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="Author id.", examples=[1])],
     session: SessionDep,
 ) -> AuthorDetail:
     """The author and every article they signed, newest first."""

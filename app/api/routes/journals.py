@@ -14,7 +14,8 @@ from app.services import journals as journal_service
 
 journals_router = APIRouter(prefix="/journals", tags=["journals"], responses=PROBLEM_RESPONSES)
 issues_router = APIRouter(prefix="/issues", tags=["issues"], responses=PROBLEM_RESPONSES)
-ResourceId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+JournalId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Journal id.", examples=[1])]
+IssueId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Issue id.", examples=[1])]
 
 
 @journals_router.get("", summary="List journals", response_model=Page[JournalPublic])
@@ -29,7 +30,7 @@ def list_journals(
 
 
 @journals_router.get("/{journal_id}", summary="Get one journal", response_model=JournalPublic)
-def get_journal(journal_id: ResourceId, session: SessionDep) -> JournalPublic:
+def get_journal(journal_id: JournalId, session: SessionDep) -> JournalPublic:
     """One journal with its issue and article counts."""
     journal = journal_service.get_journal(session=session, journal_id=journal_id)
     if journal is None:
@@ -55,7 +56,7 @@ def list_issues(
 @issues_router.get(
     "/{issue_id}", summary="Get one issue with its articles", response_model=IssueDetail
 )
-def get_issue(issue_id: ResourceId, session: SessionDep) -> IssueDetail:
+def get_issue(issue_id: IssueId, session: SessionDep) -> IssueDetail:
     """The issue, its journal and its articles."""
     issue = journal_service.get_issue(session=session, issue_id=issue_id)
     if issue is None:

@@ -139,8 +139,11 @@ class _Token:
 
     @staticmethod
     def encode(verb: str, after: int, returned: int, arguments: dict[str, str]) -> str:
-        key = [after, returned, *(arguments.get(n, "") for n in ("metadataPrefix", "from",
-                                                                  "until", "set"))]
+        key = [
+            after,
+            returned,
+            *(arguments.get(n, "") for n in ("metadataPrefix", "from", "until", "set")),
+        ]
         return cursor_codec().encode(key, f"oai:{verb}")
 
     @staticmethod
@@ -213,8 +216,9 @@ def _envelope(base_url: str, verb: str | None, arguments: dict[str, str]) -> etr
     return root
 
 
-def _header(parent: etree._Element, host: str, article_id: int, updated_at: datetime,
-            specs: Sequence[str]) -> None:
+def _header(
+    parent: etree._Element, host: str, article_id: int, updated_at: datetime, specs: Sequence[str]
+) -> None:
     header = _e(parent, "header")
     _e(header, "identifier", _identifier(host, article_id))
     _e(header, "datestamp", _datestamp(updated_at))
@@ -235,7 +239,11 @@ def _record(parent: etree._Element, host: str, article: ArticlePublic) -> None:
 
 
 def _resumption(
-    parent: etree._Element, verb: str, page: RecordPage, returned: int, resumed: bool,
+    parent: etree._Element,
+    verb: str,
+    page: RecordPage,
+    returned: int,
+    resumed: bool,
     arguments: dict[str, str],
 ) -> None:
     """A token while more remain; an empty element closes a list that was resumed."""
@@ -308,7 +316,9 @@ class _Harvest:
         _checked_prefix(arguments)
         with_articles = verb == "ListRecords"
         page = oai_service.list_records(
-            session=self.session, query=query, after=after,
+            session=self.session,
+            query=query,
+            after=after,
             with_articles=with_articles,
         )
         if not page.headers:
@@ -345,8 +355,7 @@ class _Harvest:
         except OaiError as error:
             # badVerb/badArgument echo only the base URL (the request itself was not valid).
             echoed = error.code not in {"badVerb", "badArgument"}
-            root = _envelope(self.base_url, verb if echoed else None,
-                             arguments if echoed else {})
+            root = _envelope(self.base_url, verb if echoed else None, arguments if echoed else {})
             _e(root, "error", error.message, code=error.code)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 

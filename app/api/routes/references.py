@@ -115,7 +115,9 @@ def parse_references(request: ParseRequest) -> ParseResponse:
 def get_reference(
     request: Request,
     response: Response,
-    reference_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="Reference id.")],
+    reference_id: Annotated[
+        int, Path(ge=1, le=2**31 - 1, description="Reference id.", examples=[1])
+    ],
     session: SessionDep,
     format: FormatQuery = None,
     style: StyleQuery = None,
