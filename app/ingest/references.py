@@ -206,6 +206,13 @@ def _natural(words: list[str]) -> dict[str, str]:
     return {"family": family, "given": " ".join(words[: len(words) - len(family.split())])}
 
 
+def _looks_given(words: list[str]) -> bool:
+    """A given name as printed after the comma: one name, maybe followed by initials."""
+    return 1 <= len(words) <= 3 and not _is_initials(words[0]) and all(
+        _is_initials(w) for w in words[1:]
+    )
+
+
 def parse_names(segment: str) -> tuple[list[dict[str, str]], bool]:
     """Ordered ``{"family", "given"}`` names of a printed author list; True if it ends in et al."""
     text = _clean(segment)
@@ -228,7 +235,13 @@ def parse_names(segment: str) -> tuple[list[dict[str, str]], bool]:
         len(parts) > 1
         and not any(_is_initials(w) for w in words0)
         and seps[1] == ","
-        and (len(words0) == 1 or all(_is_initials(w) for w in parts[1].split()))
+        and (
+            len(words0) == 1
+            or words0[0].lower() in _PARTICLES
+            or all(_is_initials(w) for w in parts[1].split())
+            # one person, compound family name: "Wong Fillmore, Lily", "Del Rey, Lester A."
+            or (len(parts) == 2 and _looks_given(parts[1].split()))
+        )
     )
     if not inverted:
         for part in parts:
