@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
 from lxml import etree
@@ -374,8 +375,9 @@ async def _arguments(request: Request) -> list[tuple[str, str]]:
             "OAI-PMH POST requests carry application/x-www-form-urlencoded arguments.",
             title="Unsupported Media Type",
         )
-    form = await request.form()
-    return [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+    # Parsed here, as the query string is: no multipart parser needed for a urlencoded form.
+    body = (await request.body()).decode("utf-8", errors="replace")
+    return parse_qsl(body, keep_blank_values=True)
 
 
 @router.api_route(
