@@ -166,7 +166,8 @@ def _split_name_parts(segment: str) -> tuple[list[str], list[str]]:
             continue
         piece = piece.strip()
         if piece:
-            parts.append(piece if _is_initials(piece) else piece.strip(" ."))
+            keep_dot = _is_initials(piece.split()[-1])  # "Ivanov I.I." keeps its initials' dot
+            parts.append(piece if keep_dot else piece.strip(" ."))
             seps.append(sep)
         sep = ""
     return parts, seps

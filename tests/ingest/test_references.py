@@ -299,3 +299,15 @@ def test_azerbaijani_title_in_gost() -> None:
     )
     assert item["language"] == "az"
     assert (item["issue"], item["page"]) == ("3", "45-50")
+
+
+def test_transliterated_russian_reference_with_translated_journal_name() -> None:
+    item = parse_reference(
+        "Ivanov I.I., Petrov P.P. Cytokines in pregnancy. Akusherstvo i ginekologiya "
+        "[Obstetrics and Gynecology], 2015, vol. 3, no. 4, pp. 12-18. (In Russ.)"
+    )
+    assert families(item) == ["Ivanov", "Petrov"]
+    assert item["author"][0]["given"] == "I.I."
+    assert item["title"] == "Cytokines in pregnancy"
+    assert item["container-title"] == "Akusherstvo i ginekologiya [Obstetrics and Gynecology]"
+    assert (year(item), item["volume"], item["issue"], item["page"]) == (2015, "3", "4", "12-18")
