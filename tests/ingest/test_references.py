@@ -1,6 +1,6 @@
 """Reference string → CSL-JSON: the styles our journals print, and score floors on labelled sets.
 
-The floors sit slightly below what the parser reaches today (seed 0.98+, AnyStyle dev 0.98+), so a
+The floors sit slightly below what the parser reaches today (seed 1.000, AnyStyle dev 0.991), so a
 regression fails CI. The scorer is a copy of the project's shared one (tests/support/).
 """
 
@@ -39,15 +39,15 @@ def _overall(gold_path: Path) -> tuple[float, dict[str, float]]:
 
 def test_seed_references_score_above_floor_on_every_field() -> None:
     overall, per_field = _overall(FIXTURES / "seed_expected.json")
-    assert overall >= 0.97, per_field
+    assert overall >= 0.98, per_field
     assert min(per_field.values()) >= 0.90, per_field
 
 
 def test_anystyle_development_set_scores_above_floor() -> None:
     overall, per_field = _overall(FIXTURES / "anystyle_dev.json")
-    assert overall >= 0.975, per_field
-    for field in ("authors", "year", "title", "container_title", "page_first"):
-        assert per_field[field] >= 0.95, (field, per_field)
+    assert overall >= 0.985, per_field
+    for field in ("authors", "year", "title", "container_title", "volume", "page_first"):
+        assert per_field[field] >= 0.965, (field, per_field)
     assert per_field["doi"] == 1.0
 
 
