@@ -13,6 +13,7 @@ from fastapi_offline import FastAPIOffline
 from app.api.guards import RejectNulMiddleware
 from app.api.http_caching import GZIP_MINIMUM, HttpCachingMiddleware
 from app.api.routes import articles, authors, health, journals, keywords, references
+from app.api.routes import dump as dump_routes
 from app.api.routes import oai as oai_routes
 from app.config import get_settings
 from app.db import get_engine
@@ -64,6 +65,7 @@ def create_app() -> FastAPI:
     app.include_router(journals.journals_router)
     app.include_router(journals.issues_router)
     app.include_router(oai_routes.router)
+    app.include_router(dump_routes.router)
     # Problem is referenced by every error response; register it once in the schema components.
     original_openapi = app.openapi
 

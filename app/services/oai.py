@@ -1,4 +1,5 @@
-"""Queries behind the OAI-PMH endpoint: a fixed number of statements per response.
+"""Harvest queries, behind the OAI-PMH endpoint and the NDJSON dump: a fixed number of statements
+per response or chunk.
 
 Records are the articles, harvested in id order (a keyset that never skips or repeats a record
 while harvesting, even when articles are updated meanwhile), selected by ``updated_at`` and by set
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, null
 from sqlmodel import Session, select
 
 from app.models import Article, Issue, Journal
@@ -75,7 +76,7 @@ class RecordPage:
     headers: list[RecordHeader]
     articles: list[ArticlePublic]
     next_after: int | None
-    complete_size: int
+    complete_size: int | None
 
 
 @dataclass(frozen=True)
@@ -162,9 +163,10 @@ def list_records(
     after: int | None = None,
     limit: int = PAGE_SIZE,
     with_articles: bool = False,
+    count: bool = True,
 ) -> RecordPage:
-    """One page in id order after ``after``: one statement for headers and the list size, plus
-    three for the articles when ``with_articles`` (ListRecords)."""
+    """One page in id order after ``after``: one statement for headers and the list size (when
+    ``count``; a dump needs none), plus three for the articles when ``with_articles``."""
     if query.set_filter is not None and not _ids_in_range(query.set_filter):
         return RecordPage([], [], None, 0)
     conditions = query.conditions()
@@ -172,6 +174,7 @@ def list_records(
     total = (
         select(func.count()).select_from(Article).where(*conditions)
         .correlate(None).scalar_subquery()
+        if count else null()
     )
     page = select(
         Article.id, Article.updated_at, Article.journal_id, Article.issue_id, total

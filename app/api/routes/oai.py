@@ -250,7 +250,9 @@ def _resumption(
     """A token while more remain; an empty element closes a list that was resumed."""
     if page.next_after is None and not resumed:
         return
-    attributes = {"completeListSize": str(page.complete_size), "cursor": str(returned)}
+    attributes = {"cursor": str(returned)}
+    if page.complete_size is not None:
+        attributes["completeListSize"] = str(page.complete_size)
     token = None
     if page.next_after is not None:
         token = _Token.encode(verb, page.next_after, returned + len(page.headers), arguments)

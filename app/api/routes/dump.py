@@ -1,0 +1,65 @@
+"""``GET /dump.ndjson``: every article, one JSON line each, streamed in constant memory.
+
+The listing's response model does not fit a bulk export, so the dump has its own route. It reads
+in keyset chunks (ids after the last one served), each chunk the same four statements, inside a
+generator that opens its own session: the request's session closes before the stream ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import StreamingResponse
+from sqlmodel import Session
+
+from app.db import get_engine
+from app.exporters.ndjson import MEDIA_TYPE, iter_articles_ndjson
+from app.services import oai as harvest_service
+from app.services.oai import RecordQuery
+
+router = APIRouter(tags=["articles"])
+
+CHUNK_SIZE = 500
+SessionFactory = Callable[[], Session]
+
+
+def get_session_factory() -> SessionFactory:
+    """Sessions for work that outlives the request (a stream); tests override this like
+    ``get_session``."""
+    return lambda: Session(get_engine())
+
+
+SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]
+
+
+def iter_dump(session_factory: SessionFactory, chunk_size: int | None = None) -> Iterator[bytes]:
+    """NDJSON bytes for every article in id order, one chunk of articles in memory at a time."""
+    size = chunk_size or CHUNK_SIZE
+    with session_factory() as session:
+        after: int | None = None
+        while True:
+            page = harvest_service.list_records(
+                session=session, query=RecordQuery(), after=after, limit=size,
+                with_articles=True, count=False,
+            )
+            yield b"".join(iter_articles_ndjson(page.articles))
+            # Loaded rows are not needed again: keep the identity map from growing.
+            session.expunge_all()
+            if page.next_after is None:
+                return
+            after = page.next_after
+
+
+@router.get(
+    "/dump.ndjson",
+    summary="Every article as NDJSON",
+    response_class=StreamingResponse,
+    responses={200: {"content": {MEDIA_TYPE: {"schema": {"type": "string"}}},
+                     "description": "One `ArticlePublic` JSON document per line, in id order."}},
+)
+def dump_ndjson(session_factory: SessionFactoryDep) -> StreamingResponse:
+    """All articles, one JSON document per line (the shape of `/articles/{id}`), in id order:
+    for bulk harvesting without paging."""
+    return StreamingResponse(iter_dump(session_factory), media_type=MEDIA_TYPE)

@@ -1,0 +1,82 @@
+"""GET /dump.ndjson: every article once, in id order, as `/articles/{id}` shows it, streamed by
+keyset chunks so that memory holds one chunk whatever the corpus size."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine
+from sqlmodel import Session
+
+from app.api.routes import dump
+from app.main import app
+from app.services import oai as harvest_service
+from tests.corpus import ARTICLES
+
+
+def test_dump_streams_every_article_once_in_id_order(corpus_dump_client: TestClient) -> None:
+    response = corpus_dump_client.get("/dump.ndjson")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/x-ndjson"
+    assert response.text.endswith("\n")
+    lines = response.text.splitlines()
+    documents = [json.loads(line) for line in lines]
+    ids = [d["id"] for d in documents]
+    assert len(ids) == len(set(ids)) == ARTICLES
+    assert ids == sorted(ids)
+    for document in documents:
+        assert document == corpus_dump_client.get(f"/articles/{document['id']}").json()
+
+
+@pytest.fixture
+def spied_chunks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Chunk size 7, and the size of every chunk the dump asks the service for."""
+    sizes: list[int] = []
+    original = harvest_service.list_records
+
+    def spy(**kwargs: Any) -> harvest_service.RecordPage:
+        page = original(**kwargs)
+        sizes.append(len(page.articles))
+        return page
+
+    monkeypatch.setattr(dump, "CHUNK_SIZE", 7)
+    monkeypatch.setattr(harvest_service, "list_records", spy)
+    return sizes
+
+
+def test_dump_reads_one_chunk_at_a_time(
+    corpus_dump_client: TestClient, spied_chunks: list[int], corpus_statements: Any
+) -> None:
+    lines = corpus_dump_client.get("/dump.ndjson").text.splitlines()
+    assert len(lines) == ARTICLES
+    assert len(spied_chunks) == math.ceil(ARTICLES / 7)
+    assert max(spied_chunks) == 7 and sum(spied_chunks) == ARTICLES
+    # Four statements per chunk (ids, then the three of get_articles), none for the whole list.
+    assert corpus_statements.count == 4 * len(spied_chunks), corpus_statements.statements
+
+
+def test_the_generator_holds_one_chunk_until_asked_for_the_next(
+    corpus_engine: Engine, spied_chunks: list[int]
+) -> None:
+    stream = dump.iter_dump(lambda: Session(corpus_engine))
+    first = next(stream)
+    assert len(first.splitlines()) == 7
+    assert spied_chunks == [7]  # nothing beyond the first chunk was read
+    second = next(stream)
+    assert spied_chunks == [7, 7]
+    assert json.loads(second.splitlines()[0])["id"] > json.loads(first.splitlines()[-1])["id"]
+    stream.close()  # a client that goes away: the session closes with the generator
+
+
+def test_empty_database_dumps_nothing(client: TestClient, connection: Connection) -> None:
+    def factory() -> Session:
+        return Session(bind=connection, join_transaction_mode="create_savepoint")
+
+    app.dependency_overrides[dump.get_session_factory] = lambda: factory
+    response = client.get("/dump.ndjson")
+    assert response.status_code == 200
+    assert response.text == ""
