@@ -37,6 +37,7 @@ test: lint
 
 bench: install
 	$(PY) bench/references.py
+	$(PY) bench/api.py --seconds 10
 
 model: install
 	$(PY) -m app.ingest.reference_model train
