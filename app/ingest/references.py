@@ -642,7 +642,9 @@ def _fill(segments: list[tuple[str, str]], item: dict[str, Any]) -> None:
         value = first(label)
         if value:
             value = _clean(value).strip(" .,;:()[]")
-            if value and key not in item:
+            if value and key == "note" and "note" in item:
+                item["note"] = f"{item['note']}; {value}"  # "et al." stays first
+            elif value and key not in item:
                 item[key] = value
     if "DOI" not in item and first("doi"):
         doi = normalize_doi(first("doi") or "")
@@ -770,8 +772,8 @@ def _language(text: str) -> str | None:
 def parse_reference(raw: str) -> dict[str, Any]:
     """One printed reference → one CSL-JSON item (only the fields the string supports).
 
-    A truncated author list (``et al.``, ``и др.``) is kept as printed and flagged with
-    ``"note": "et al."``; no name is ever invented.
+    A truncated author list (``et al.``, ``и др.``) is kept as printed and flagged by a ``note``
+    that starts with ``et al.`` (other printed notes follow after ``; ``); no name is invented.
     """
     raw = unicodedata.normalize("NFC", raw or "")
     item: dict[str, Any] = {}
