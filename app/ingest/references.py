@@ -426,6 +426,14 @@ def _parse_gost(text: str, item: dict[str, Any]) -> None:
     serial = re.search(rf"(?:\b{_VOL_PREFIX}|{_NO_PREFIX}|\b[СCPР]\.\s*\d)", right, re.IGNORECASE)
     if serial and serial.start() < container_end:
         container_end = serial.start()
+    # Imprint of a collection: ". – М.: Медицина, 2010" or ". – СПб., 2016"
+    imprint = _GOST_PLACE.search(right[: container_end + 4])
+    if imprint:
+        place = imprint.group("place") or imprint.group("abbr")
+        item["publisher-place"] = place.rstrip(".") or place
+        if imprint.group("pub"):
+            item["publisher"] = imprint.group("pub").strip(" .,")
+        container_end = imprint.start()
     container = clean_container(right[:container_end])
     if container:
         item["container-title"] = container
@@ -450,6 +458,10 @@ def _parse_gost(text: str, item: dict[str, Any]) -> None:
             item["page"] = re.sub(rf"\s*[{DASH}]\s*", "-", match.group("pages"))
 
 
+_GOST_PLACE = re.compile(
+    r"[.,]\s+(?:(?P<place>[А-ЯA-Z][А-Яа-яA-Za-z]{0,12}\.?)\s*:\s*(?P<pub>[^,:\d]{2,60}?)"
+    r"|(?P<abbr>[А-ЯA-Z][А-Яа-яA-Za-z]{0,3}\.))\s*,\s*(?=(?:1[5-9]|20)\d\d)"
+)
 _GOST_NAME = re.compile(
     r"\s*(?:(?P<fam>[^\W\d_][\w'’-]+)\s*,?\s+(?P<ini>(?:[^\W\d_]{1,2}\.\s?-?){1,3})"
     r"|(?P<ini2>(?:[^\W\d_]{1,2}\.\s?-?){1,3})\s*(?P<fam2>[^\W\d_][\w'’-]+))\s*[,;]?"
@@ -699,6 +711,12 @@ def _issued(text: str, year: int) -> dict[str, Any]:
 # --------------------------------------------------------------------------- type, language
 
 
+_CONFERENCE = re.compile(
+    r"proc\.|proceedings|conference|symposium|workshop|congress|конференц|симпозиум|съезд|"
+    r"материалы .*(?:форума|конгресса|чтений)"
+)
+# GOST imprint "City: Publisher, Year": М.:, СПб.:, Moscow:, Baku:
+_GOST_IMPRINT = re.compile(r"(?:^|[\s.–—-])(?:[А-ЯA-Z][а-яa-z]{0,10}\.?)\s*:\s*[^\d\s]")
 _THESIS = re.compile(r"\bthes[ie]s\b|\bdissertation|диссертац|автореф|\bph\.?\s?d\b")
 
 
@@ -710,13 +728,19 @@ def _guess_type(item: dict[str, Any], raw: str, labels: set[str]) -> str:
         return "thesis"
     if re.search(r"\b(?:technical report|working paper|report no|tech\. rep)", low):
         return "report"
-    if "journal" in labels or "//" in raw:
-        return "article-journal"
     container = str(item.get("container-title", "")).lower()
+    if _CONFERENCE.search(container):
+        return "paper-conference"
+    if "//" in raw:
+        # GOST: "// Book. – City: Publisher, Year" is a chapter, "// Journal. Year. № 2" an article
+        after = raw.split("//", 1)[1]
+        if _GOST_IMPRINT.search(after) and not re.search(r"№|\b[Tт]\.\s*\d|\bvol\.", after,
+                                                         re.IGNORECASE):
+            return "chapter"
+        return "article-journal"
+    if "journal" in labels:
+        return "article-journal"
     if container:
-        if re.search(r"proc\.|proceedings|conference|symposium|workshop|congress|конференц",
-                     container):
-            return "paper-conference"
         if "editor" in labels or re.search(r"\bin:?\s", low) or "publisher" in item:
             return "chapter"
         return "article-journal"

@@ -311,3 +311,24 @@ def test_transliterated_russian_reference_with_translated_journal_name() -> None
     assert item["title"] == "Cytokines in pregnancy"
     assert item["container-title"] == "Akusherstvo i ginekologiya [Obstetrics and Gynecology]"
     assert (year(item), item["volume"], item["issue"], item["page"]) == (2015, "3", "4", "12-18")
+
+
+def test_gost_chapter_in_a_collection_with_imprint() -> None:
+    item = parse_reference(
+        "Иванов И.И. Роль иммунитета // Иммунология беременности: сб. науч. тр. – "
+        "М.: Медицина, 2010. – С. 15-20."
+    )
+    assert item["type"] == "chapter"
+    assert item["container-title"] == "Иммунология беременности: сб. науч. тр"
+    assert (item["publisher-place"], item["publisher"]) == ("М", "Медицина")
+    assert (year(item), item["page"]) == (2010, "15-20")
+
+
+def test_gost_conference_paper() -> None:
+    item = parse_reference(
+        "Петров П.П. Новые данные // Материалы XV Всероссийской конференции. – СПб., 2016. – "
+        "С. 33-34."
+    )
+    assert item["type"] == "paper-conference"
+    assert item["container-title"] == "Материалы XV Всероссийской конференции"
+    assert item["publisher-place"] == "СПб"
