@@ -64,6 +64,8 @@ _NAMES_LEAD = re.compile(
 )
 _PAGE_LABEL = re.compile(r"^(?:pages?|pp\.?|p\.|S\.|С\.|C\.|стр\.)\s*", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
+_REPEAT_MARK = re.compile(r"^[—–_-]{2,}[.,]?$|^—[.,]?$")
+_ROMAN_TAIL = re.compile(r"(?:[,.]\s+|\s+(?=[IVXLC]{3,}$))(?P<roman>[IVXLC]{2,})$")
 _GOST_AREA_DASH = re.compile(r"(?<=[.,:;])\s+[–—-]\s+(?=\S)")
 _CITATION_NUMBER = re.compile(r"^\s*(?:\[\d+\]|\(\d+\)|\d{1,3}\.(?=\s)|\d{1,3}(?=\s+\D))\s*")
 
@@ -537,9 +539,23 @@ def _fix_number_labels(tokens: list[str], labels: list[str]) -> None:
             labels[i] = "volume"
 
 
+def _fix_repeated_author(tokens: list[str], labels: list[str]) -> None:
+    """"———. Watt. Paris: ..." (same author as above): words after the dashes are the title
+    when the tagger ran them into the author and left no title."""
+    if not tokens or "title" in labels or labels[0] != "author":
+        return
+    if not _REPEAT_MARK.match(tokens[0]):
+        return
+    for i in range(1, len(tokens)):
+        if labels[i] != "author":
+            break
+        labels[i] = "title"
+
+
 def _segments(tokens: list[str], labels: list[str]) -> list[tuple[str, str]]:
     labels = _fix_title_boundary(tokens, list(labels))
     _fix_number_labels(tokens, labels)
+    _fix_repeated_author(tokens, labels)
     out: list[tuple[str, str]] = []
     for token, label in zip(tokens, labels, strict=True):
         if out and out[-1][0] == label:
@@ -616,8 +632,14 @@ def _fill(segments: list[tuple[str, str]], item: dict[str, Any]) -> None:
     title = clean_title(title_text)
     if title:
         item["title"] = title
-    if container and clean_container(container):
-        item["container-title"] = clean_container(container)
+    container = clean_container(container or "")
+    if container:
+        # a volume in Roman numerals run into the journal: "Management Technology, IV"
+        roman = _ROMAN_TAIL.search(container)
+        if roman and not seen.get("volume") and roman.start() > 0:
+            item.setdefault("volume", roman.group("roman"))
+            container = container[: roman.start()].rstrip(" ,.")
+        item["container-title"] = container
     collection = first("collection-title")
     if collection and clean_container(collection):
         item["collection-title"] = clean_container(collection)

@@ -332,3 +332,17 @@ def test_gost_conference_paper() -> None:
     assert item["type"] == "paper-conference"
     assert item["container-title"] == "Материалы XV Всероссийской конференции"
     assert item["publisher-place"] == "СПб"
+
+
+def test_roman_volume_run_into_the_journal_is_a_volume() -> None:
+    item = parse_reference(
+        'Mills, H. "A study of strategy." Industrial Studies Review, VIII (Spring 1967), 1-13.'
+    )
+    assert item["container-title"] == "Industrial Studies Review"
+    assert item["volume"] == "VIII"
+
+
+def test_repeated_author_dashes_are_not_a_name() -> None:
+    item = parse_reference("———. Watt. Paris: Olympia Press, 1953.")
+    assert item["title"] == "Watt"
+    assert not any(a.get("family", "").strip("—") for a in item.get("author", []))
