@@ -64,6 +64,7 @@ _NAMES_LEAD = re.compile(
 )
 _PAGE_LABEL = re.compile(r"^(?:pages?|pp\.?|p\.|S\.|С\.|C\.|стр\.)\s*", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
+SAME_AUTHORS = "same authors as the previous reference"
 _REPEAT_MARK = re.compile(r"^[—–_-]{2,}[.,]?$|^—[.,]?$")
 _ROMAN_TAIL = re.compile(r"(?:[,.]\s+|\s+(?=[IVXLC]{3,}$))(?P<roman>[IVXLC]{2,})$")
 _GOST_AREA_DASH = re.compile(r"(?<=[.,:;])\s+[–—-]\s+(?=\S)")
@@ -610,7 +611,9 @@ def _fill(segments: list[tuple[str, str]], item: dict[str, Any]) -> None:
         values = seen.get(label)
         return values[0] if values else None
 
-    if first("author"):
+    if first("author") and _REPEAT_MARK.match(_clean(first("author") or "")):
+        item["note"] = SAME_AUTHORS  # "———." repeats the previous entry's authors
+    elif first("author"):
         names, et_al = parse_names(first("author") or "")
         if names:
             item["author"] = names
@@ -844,5 +847,13 @@ def parse_reference(raw: str) -> dict[str, Any]:
 
 
 def parse_references(raws: list[str]) -> list[dict[str, Any]]:
-    """Parse a reference list, one CSL-JSON item per string, in order."""
-    return [parse_reference(raw) for raw in raws]
+    """Parse a reference list, one CSL-JSON item per string, in order.
+
+    In a list, a repeated-author mark (``———.``) takes the authors of the entry above, which is
+    what the mark means; a lone string keeps no author and the note :data:`SAME_AUTHORS`.
+    """
+    items = [parse_reference(raw) for raw in raws]
+    for previous, item in zip(items, items[1:], strict=False):
+        if item.get("note") == SAME_AUTHORS and "author" not in item and previous.get("author"):
+            item["author"] = [dict(name) for name in previous["author"]]
+    return items

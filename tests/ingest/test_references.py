@@ -345,4 +345,16 @@ def test_roman_volume_run_into_the_journal_is_a_volume() -> None:
 def test_repeated_author_dashes_are_not_a_name() -> None:
     item = parse_reference("———. Watt. Paris: Olympia Press, 1953.")
     assert item["title"] == "Watt"
-    assert not any(a.get("family", "").strip("—") for a in item.get("author", []))
+    assert "author" not in item
+
+
+def test_repeated_author_mark_takes_the_previous_authors_only_in_a_list() -> None:
+    alone = parse_reference("———. Watt. Paris: Olympia Press, 1953.")
+    assert "author" not in alone
+    first, second = parse_references(
+        [
+            "Beckett, Samuel. Murphy. London: Routledge, 1938.",
+            "———. Watt. Paris: Olympia Press, 1953.",
+        ]
+    )
+    assert families(second) == families(first) == ["Beckett"]
