@@ -31,6 +31,10 @@ class Settings(BaseSettings):
         default="",
         description="Key that signs pagination cursors; derived from DATABASE_URL when empty.",
     )
+    parse_max_citations: int = Field(
+        default=1000, ge=1, le=100_000,
+        description="Most strings one POST /references/parse may carry; more is a 413.",
+    )
     depositor_name: str | None = Field(
         default=None, description="Crossref deposit: depositor name (the publisher's if unset)."
     )

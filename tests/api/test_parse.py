@@ -67,3 +67,10 @@ def test_a_body_that_is_not_json_is_a_400_problem(api: TestClient) -> None:
     )
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_the_limit_is_a_setting(settings_env: pytest.MonkeyPatch, api: TestClient) -> None:
+    settings_env.setenv("PARSE_MAX_CITATIONS", "2000")
+    response = api.post("/references/parse", json={"citations": ["Smith J. Title. 2020."] * 1500})
+    assert response.status_code == 200
+    assert len(response.json()["items"]) == 1500

@@ -25,6 +25,7 @@ from app.api.params import (
     checked_list,
     checked_search,
 )
+from app.config import get_settings
 from app.errors import PROBLEM_RESPONSES, ProblemError, invalid_parameter
 from app.ingest.references import parse_references as parse_reference_strings
 from app.schemas import ParseRequest, ParseResponse, ReferencePage, ReferencePublic
@@ -74,7 +75,6 @@ def list_references(
     return ReferencePage(items=items, next_cursor=paging.next_cursor(next_key, response), **extras)
 
 
-MAX_CITATIONS = 1000
 MAX_CITATION_LENGTH = 10_000
 
 
@@ -82,7 +82,10 @@ MAX_CITATION_LENGTH = 10_000
     "/parse",
     summary="Structure reference strings as CSL-JSON",
     response_model=ParseResponse,
-    responses={413: PROBLEM_RESPONSES[400] | {"description": "More than 1,000 citations"}},
+    responses={
+        413: PROBLEM_RESPONSES[400]
+        | {"description": "More citations than PARSE_MAX_CITATIONS (1,000 by default)"}
+    },
 )
 def parse_references(request: ParseRequest) -> ParseResponse:
     """Parse each printed reference (Vancouver, APA, GOST, Latin or Cyrillic) into CSL-JSON.
@@ -92,10 +95,11 @@ def parse_references(request: ParseRequest) -> ParseResponse:
     `PMID`, `PMCID`, `ISBN`, `URL`), `publisher`, `type` and the `language` of the cited title.
     """
     citations = request.citations
-    if len(citations) > MAX_CITATIONS:
+    most = get_settings().parse_max_citations
+    if len(citations) > most:
         raise ProblemError(
             413,
-            f"{len(citations)} citations sent; at most {MAX_CITATIONS} per request.",
+            f"{len(citations)} citations sent; at most {most} per request.",
             title="Too many citations",
         )
     for index, citation in enumerate(citations):
