@@ -67,12 +67,3 @@ def corpus_statements(corpus_engine: Engine) -> Iterator[StatementCounter]:
     yield counter
     event.remove(corpus_engine, "before_cursor_execute", counter)
 
-
-@pytest.fixture
-def corpus_dump_client(corpus_client: TestClient, corpus_engine: Engine) -> TestClient:
-    """``corpus_client`` whose streaming routes also open their own sessions on the corpus
-    (``get_session_factory`` is overridden like ``get_session``)."""
-    from app.api.routes.dump import get_session_factory
-
-    app.dependency_overrides[get_session_factory] = lambda: lambda: Session(corpus_engine)
-    return corpus_client

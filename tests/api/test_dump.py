@@ -9,17 +9,18 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.api.routes import dump
 from app.main import app
 from app.services import oai as harvest_service
+from app.services.loading import LoadResult
 from tests.corpus import ARTICLES
 
 
-def test_dump_streams_every_article_once_in_id_order(corpus_dump_client: TestClient) -> None:
-    response = corpus_dump_client.get("/dump.ndjson")
+def test_dump_streams_every_article_once_in_id_order(corpus_client: TestClient) -> None:
+    response = corpus_client.get("/dump.ndjson")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/x-ndjson"
     assert response.text.endswith("\n")
@@ -29,7 +30,7 @@ def test_dump_streams_every_article_once_in_id_order(corpus_dump_client: TestCli
     assert len(ids) == len(set(ids)) == ARTICLES
     assert ids == sorted(ids)
     for document in documents:
-        assert document == corpus_dump_client.get(f"/articles/{document['id']}").json()
+        assert document == corpus_client.get(f"/articles/{document['id']}").json()
 
 
 @pytest.fixture
@@ -49,9 +50,9 @@ def spied_chunks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_dump_reads_one_chunk_at_a_time(
-    corpus_dump_client: TestClient, spied_chunks: list[int], corpus_statements: Any
+    corpus_client: TestClient, spied_chunks: list[int], corpus_statements: Any
 ) -> None:
-    lines = corpus_dump_client.get("/dump.ndjson").text.splitlines()
+    lines = corpus_client.get("/dump.ndjson").text.splitlines()
     assert len(lines) == ARTICLES
     assert len(spied_chunks) == math.ceil(ARTICLES / 7)
     assert max(spied_chunks) == 7 and sum(spied_chunks) == ARTICLES
@@ -72,11 +73,19 @@ def test_the_generator_holds_one_chunk_until_asked_for_the_next(
     stream.close()  # a client that goes away: the session closes with the generator
 
 
-def test_empty_database_dumps_nothing(client: TestClient, connection: Connection) -> None:
-    def factory() -> Session:
-        return Session(bind=connection, join_transaction_mode="create_savepoint")
-
-    app.dependency_overrides[dump.get_session_factory] = lambda: factory
+def test_dump_uses_the_request_session_provider(client: TestClient, seeded: LoadResult) -> None:
+    """Streams open their sessions like requests do (``get_session`` or its override), so the
+    dump here serves the freshly loaded, uncommitted seed exactly as /articles/{id} does."""
     response = client.get("/dump.ndjson")
     assert response.status_code == 200
-    assert response.text == ""
+    documents = [json.loads(line) for line in response.text.splitlines()]
+    mine = [d for d in documents if d["id"] == seeded.article_id]
+    assert mine == [client.get(f"/articles/{seeded.article_id}").json()]
+
+
+def test_session_factory_can_be_overridden(
+    client: TestClient, corpus_engine: Engine, spied_chunks: list[int]
+) -> None:
+    app.dependency_overrides[dump.get_session_factory] = lambda: lambda: Session(corpus_engine)
+    lines = client.get("/dump.ndjson").text.splitlines()
+    assert len(lines) == ARTICLES

@@ -2,19 +2,22 @@
 
 The listing's response model does not fit a bulk export, so the dump has its own route. It reads
 in keyset chunks (ids after the last one served), each chunk the same four statements, inside a
-generator that opens its own session: the request's session closes before the stream ends.
+generator that opens its own session (from the request's session provider, overrides included):
+the request's session closes before the stream ends.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
-from app.db import get_engine
+from app.db import get_session
+from app.errors import PROBLEM_MEDIA_TYPE
 from app.exporters.ndjson import MEDIA_TYPE, iter_articles_ndjson
 from app.services import oai as harvest_service
 from app.services.oai import RecordQuery
@@ -22,13 +25,26 @@ from app.services.oai import RecordQuery
 router = APIRouter(tags=["articles"])
 
 CHUNK_SIZE = 500
-SessionFactory = Callable[[], Session]
+SessionFactory = Callable[[], AbstractContextManager[Session]]
 
 
-def get_session_factory() -> SessionFactory:
-    """Sessions for work that outlives the request (a stream); tests override this like
-    ``get_session``."""
-    return lambda: Session(get_engine())
+def get_session_factory(request: Request) -> SessionFactory:
+    """Sessions for work that outlives the request (a stream), from the same provider as the
+    request's own: ``get_session``, or whatever overrides it (tests, a read replica)."""
+    provider = request.app.dependency_overrides.get(get_session, get_session)
+
+    @contextmanager
+    def open_session() -> Iterator[Session]:
+        made = provider()
+        if isinstance(made, Session):
+            yield made  # a plain provider owns its session: do not close it
+            return
+        try:
+            yield next(made)
+        finally:
+            made.close()  # the provider's own cleanup (closing the session) runs here
+
+    return open_session
 
 
 SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]
@@ -56,8 +72,17 @@ def iter_dump(session_factory: SessionFactory, chunk_size: int | None = None) ->
     "/dump.ndjson",
     summary="Every article as NDJSON",
     response_class=StreamingResponse,
-    responses={200: {"content": {MEDIA_TYPE: {"schema": {"type": "string"}}},
-                     "description": "One `ArticlePublic` JSON document per line, in id order."}},
+    responses={
+        200: {
+            "description": "One `ArticlePublic` JSON document per line, in id order.",
+            "content": {MEDIA_TYPE: {"schema": {"type": "string"},
+                                     "example": '{"id":1,"title":{"en":"..."},...}\n'}},
+        },
+        500: {
+            "description": "The database failed before the stream started.",
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        },
+    },
 )
 def dump_ndjson(session_factory: SessionFactoryDep) -> StreamingResponse:
     """All articles, one JSON document per line (the shape of `/articles/{id}`), in id order:
