@@ -176,7 +176,7 @@ def list_records(
         .correlate(None).scalar_subquery()
         if count else null()
     )
-    page = select(
+    page = select(  # type: ignore[call-overload]
         Article.id, Article.updated_at, Article.journal_id, Article.issue_id, total
     ).where(*conditions)
     if after is not None:

@@ -12,6 +12,7 @@ from lxml import etree
 from sqlmodel import Session, select
 
 from app.models import Article, Issue, Journal
+from app.services import oai as oai_service
 from app.services.loading import store_record
 from tests.corpus import ARTICLES, corpus
 from tests.exporters.conftest import load_schema
@@ -196,6 +197,14 @@ def test_list_sets_has_one_set_per_journal_and_per_issue(
     for issue in issues:
         name = sets[f"journal:{issue.journal_id}:issue:{issue.id}"]
         assert name.endswith(f"Vol. {issue.volume} No. {issue.number} ({issue.year})")
+
+
+def test_list_sets_without_any_journal_is_no_set_hierarchy(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shared test database may hold journals other tests committed: model an empty one.
+    monkeypatch.setattr(oai_service, "list_sets", lambda *, session: [])
+    assert error_code(oai(client, verb="ListSets")) == "noSetHierarchy"
 
 
 def test_list_sets_has_no_resumption_so_any_token_is_bad(client: TestClient) -> None:

@@ -298,7 +298,12 @@ class _Harvest:
         if "resumptionToken" in arguments:
             # Sets come in one response, so no token of ours can be valid here.
             raise OaiError("badResumptionToken", "ListSets issues no resumption tokens.")
-        for found in oai_service.list_sets(session=self.session):
+        found_sets = oai_service.list_sets(session=self.session)
+        if not found_sets:
+            # No journal yet: an empty <ListSets> is not schema-valid; the protocol's answer for
+            # a repository without sets is noSetHierarchy.
+            raise OaiError("noSetHierarchy", "The repository holds no journal yet, so no sets.")
+        for found in found_sets:
             item = _e(body, "set")
             _e(item, "setSpec", found.spec)
             _e(item, "setName", found.name)
