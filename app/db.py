@@ -8,10 +8,25 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from app.config import get_settings
+
+
+def _limit_without_offset(compiler: SQLiteCompiler, select: Any, **kw: Any) -> str:
+    """SQLAlchemy's SQLite compiler appends ``OFFSET 0`` to every LIMIT; we page by keyset and
+    never skip rows, so the SQL says exactly that (and audits of the SQL find no OFFSET)."""
+    if select._offset_clause is not None:
+        return _sqlite_limit_clause(compiler, select, **kw)
+    if select._limit_clause is None:
+        return ""
+    return "\n LIMIT " + compiler.process(select._limit_clause, **kw)
+
+
+_sqlite_limit_clause = SQLiteCompiler.limit_clause
+SQLiteCompiler.limit_clause = _limit_without_offset  # type: ignore[method-assign]
 
 
 def make_engine(database_url: str, *, pool_size: int = 10) -> Engine:
@@ -23,11 +38,15 @@ def make_engine(database_url: str, *, pool_size: int = 10) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=pool_size
         )
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite opens transactions lazily, on its own, which breaks SAVEPOINTs: SQLAlchemy emits
+    # BEGIN itself instead (_begin_sqlite), as its documentation recommends.
+    dbapi_connection.isolation_level = None
     # Foreign keys are off by default in SQLite; WAL lets readers run beside the one writer.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -35,6 +54,10 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _begin_sqlite(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 @lru_cache(maxsize=1)

@@ -133,7 +133,9 @@ class StatementCounter:
         self.statements: list[str] = []
 
     def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+        # Transaction control is not a query; what is counted is what reads or writes rows.
+        control = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT")
+        if not statement.lstrip().upper().startswith(control):
             self.statements.append(statement)
 
     @property

@@ -49,6 +49,7 @@ def choose_format(
             f"{exc.detail} Use ?format= or Accept with one of the listed formats.",
             title="Not Acceptable",
             available=exc.available or available_formats(kind),
+            headers={"Vary": "Accept"},
         ) from None
 
 
@@ -71,13 +72,16 @@ def rendered(
     try:
         body = chosen.render(kind, data, references=references)
     except NotAcceptable as exc:
-        raise ProblemError(406, exc.detail, available=exc.available) from None
+        raise ProblemError(
+            406, exc.detail, available=exc.available, headers={"Vary": "Accept"}
+        ) from None
     except ValueError as exc:
         # A format that cannot represent this record (a Crossref deposit needs a DOI).
         raise ProblemError(
             409,
             f"This record cannot be rendered as {chosen.exporter.name}: {exc}",
             title="Conflict",
+            headers={"Vary": "Accept"},
         ) from None
     headers: dict[str, Any] = {"Vary": "Accept"}
     if filename and chosen.exporter.extension not in {"html", "json"}:
