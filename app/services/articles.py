@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, cast, func, literal, null, union_all
+from sqlalchemy import Integer, String, Text, and_, cast, func, literal, null, true, union_all
 from sqlmodel import Session, select
 
 from app.models import Article, ArticleAuthor, ArticleText, Author, Galley, Issue, Journal, Keyword
@@ -173,20 +173,38 @@ def _reference_count() -> Any:
 
 
 def _full_articles(
-    session: Session, condition: Any, *, references: bool = False
-) -> list[tuple[ArticlePublic, list[ReferencePublic]]]:
-    """Public articles matching ``condition`` in id order, with their references when asked
-    (for exports): three statements either way."""
-    rows = session.exec(
-        select(Article, Journal, Issue, _reference_count())
+    session: Session,
+    condition: Any,
+    *,
+    references: bool = False,
+    limit: int | None = None,
+    total_of: Any = None,
+) -> tuple[list[tuple[ArticlePublic, list[ReferencePublic]]], int | None]:
+    """Public articles matching ``condition`` in id order (at most ``limit``), with their
+    references when asked (exports) and the size of ``total_of`` when given: three statements."""
+    columns: list[Any] = [Article, Journal, Issue, _reference_count()]
+    if total_of is not None:
+        # Not correlated with the page's rows: the size of the whole list, in the same statement.
+        columns.append(
+            select(func.count())
+            .select_from(Article)
+            .where(*total_of)
+            .correlate(None)
+            .scalar_subquery()
+        )
+    query = (
+        select(*columns)
         .join(Journal, Journal.id == Article.journal_id)  # type: ignore[arg-type]
         .outerjoin(Issue, Issue.id == Article.issue_id)  # type: ignore[arg-type]
         .where(condition)
         .order_by(Article.id)  # type: ignore[arg-type]
-    ).all()
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = session.exec(query).all()
     parts = load_parts(session, [row[0].id for row in rows], references=references)
     result = []
-    for article, journal, issue, reference_count in rows:
+    for article, journal, issue, reference_count, *_total in rows:
         part = parts[article.id]
         result.append(
             (
@@ -211,14 +229,36 @@ def _full_articles(
                 part.references,
             )
         )
-    return result
+    total = rows[0][4] if rows and total_of is not None else None
+    return result, total
+
+
+def article_page(
+    *,
+    session: Session,
+    conditions: Sequence[Any],
+    after: int | None,
+    limit: int,
+    with_total: bool = False,
+) -> tuple[list[ArticlePublic], bool, int | None]:
+    """A keyset page of full articles in id order, for harvesting and dumps: three statements.
+
+    Returns the articles, whether more follow, and (when asked) how many match in all.
+    """
+    condition = and_(true(), *conditions)
+    if after is not None:
+        condition = and_(condition, Article.id > after)  # type: ignore[operator]
+    found, total = _full_articles(
+        session, condition, limit=limit + 1, total_of=list(conditions) if with_total else None
+    )
+    return [article for article, _refs in found[:limit]], len(found) > limit, total
 
 
 def get_articles(*, session: Session, article_ids: Sequence[int]) -> list[ArticlePublic]:
     """Full public articles for the given ids, in id order (missing ids are skipped)."""
     if not article_ids:
         return []
-    found = _full_articles(session, Article.id.in_(article_ids))  # type: ignore[union-attr]
+    found, _total = _full_articles(session, Article.id.in_(article_ids))  # type: ignore[union-attr]
     return [article for article, _refs in found]
 
 
@@ -227,12 +267,12 @@ def get_article_with_references(
 ) -> tuple[ArticlePublic, list[ReferencePublic]] | None:
     """One article (by id or DOI) and its reference list, for the export formats."""
     condition = Article.id == article_id if doi is None else Article.doi == doi
-    found = _full_articles(session, condition, references=True)
+    found, _total = _full_articles(session, condition, references=True)
     return found[0] if found else None
 
 
 def get_article_by_doi(*, session: Session, doi: str) -> ArticlePublic | None:
-    found = _full_articles(session, Article.doi == doi)
+    found, _total = _full_articles(session, Article.doi == doi)
     return found[0][0] if found else None
 
 

@@ -4,7 +4,7 @@ per response or chunk.
 Records are the articles, harvested in id order (a keyset that never skips or repeats a record
 while harvesting, even when articles are updated meanwhile), selected by ``updated_at`` and by set
 (a journal, or one of its issues). A page of headers is one statement; a page of records adds the
-three of :func:`app.services.articles.get_articles`, whatever the page size.
+three statements of :func:`app.services.articles.article_page` instead, whatever the page size.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from app.models import Article, Issue, Journal
 from app.schemas import ArticlePublic
-from app.services.articles import get_articles
+from app.services.articles import article_page, get_articles
 
 PAGE_SIZE = 100
 # Ids beyond a 32-bit integer cannot exist, and PostgreSQL refuses to compare with them.
@@ -165,19 +165,33 @@ def list_records(
     with_articles: bool = False,
     count: bool = True,
 ) -> RecordPage:
-    """One page in id order after ``after``: one statement for headers and the list size (when
-    ``count``; a dump needs none), plus three for the articles when ``with_articles``."""
+    """One page in id order after ``after``, with the size of the whole list when ``count``:
+    one statement for headers only, three with the articles, whatever the page size."""
     if query.set_filter is not None and not _ids_in_range(query.set_filter):
         return RecordPage([], [], None, 0)
     conditions = query.conditions()
+    if with_articles:
+        articles, more, total = article_page(
+            session=session, conditions=conditions, after=after, limit=limit, with_total=count
+        )
+        headers = [
+            RecordHeader(a.id, a.updated_at, a.journal.id, a.issue.id if a.issue else None)
+            for a in articles
+        ]
+        return RecordPage(
+            headers=headers,
+            articles=articles,
+            next_after=headers[-1].article_id if more and headers else None,
+            complete_size=total or 0,
+        )
     # Not correlated with the page's rows: the size of the whole list, in the same statement.
-    total = (
+    total_column = (
         select(func.count()).select_from(Article).where(*conditions)
         .correlate(None).scalar_subquery()
         if count else null()
     )
     page = select(  # type: ignore[call-overload]
-        Article.id, Article.updated_at, Article.journal_id, Article.issue_id, total
+        Article.id, Article.updated_at, Article.journal_id, Article.issue_id, total_column
     ).where(*conditions)
     if after is not None:
         page = page.where(Article.id > after)  # type: ignore[operator]
@@ -185,15 +199,11 @@ def list_records(
     more = len(rows) > limit
     rows = rows[:limit]
     headers = [RecordHeader(row[0], row[1], row[2], row[3]) for row in rows]
-    complete_size = rows[0][4] if rows else 0
-    articles: list[ArticlePublic] = []
-    if with_articles and headers:
-        articles = get_articles(session=session, article_ids=[h.article_id for h in headers])
     return RecordPage(
         headers=headers,
-        articles=articles,
+        articles=[],
         next_after=headers[-1].article_id if more else None,
-        complete_size=complete_size,
+        complete_size=rows[0][4] if rows else 0,
     )
 
 

@@ -56,8 +56,8 @@ def test_dump_reads_one_chunk_at_a_time(
     assert len(lines) == ARTICLES
     assert len(spied_chunks) == math.ceil(ARTICLES / 7)
     assert max(spied_chunks) == 7 and sum(spied_chunks) == ARTICLES
-    # Four statements per chunk (ids, then the three of get_articles), none for the whole list.
-    assert corpus_statements.count == 4 * len(spied_chunks), corpus_statements.statements
+    # Three statements per chunk (articles with journal and issue, children, authors).
+    assert corpus_statements.count == 3 * len(spied_chunks), corpus_statements.statements
 
 
 def test_the_generator_holds_one_chunk_until_asked_for_the_next(

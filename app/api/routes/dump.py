@@ -1,7 +1,7 @@
 """``GET /dump.ndjson``: every article, one JSON line each, streamed in constant memory.
 
 The listing's response model does not fit a bulk export, so the dump has its own route. It reads
-in keyset chunks (ids after the last one served), each chunk the same four statements, inside a
+in keyset chunks (ids after the last one served), each chunk the same three statements, inside a
 generator that opens its own session (from the request's session provider, overrides included):
 the request's session closes before the stream ends.
 """
