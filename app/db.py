@@ -26,7 +26,7 @@ def _limit_without_offset(compiler: SQLiteCompiler, select: Any, **kw: Any) -> s
 
 
 _sqlite_limit_clause = SQLiteCompiler.limit_clause
-SQLiteCompiler.limit_clause = _limit_without_offset  # type: ignore[method-assign]
+SQLiteCompiler.limit_clause = _limit_without_offset  # type: ignore[method-assign, assignment]
 
 
 def make_engine(database_url: str, *, pool_size: int = 10) -> Engine:

@@ -78,7 +78,7 @@ async def _on_problem(request: Request, exc: Exception) -> ProblemResponse:
         exc.detail,
         title=exc.title,
         type_=exc.type,
-        headers=exc.headers,
+        headers=dict(exc.headers) if exc.headers else None,
         **exc.extensions,
     )
 
@@ -90,7 +90,8 @@ async def _on_http_error(request: Request, exc: Exception) -> ProblemResponse:
         detail = f"No resource at {request.url.path}; see /docs for the API."
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
-    return problem_response(request, exc.status_code, detail, headers=exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return problem_response(request, exc.status_code, detail, headers=headers)
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> ProblemResponse:
@@ -128,6 +129,8 @@ def invalid_parameter(name: str, reason: str, *, where: str = "query") -> Proble
     """A 422 shaped like FastAPI's own validation problems, for checks done in code."""
     location = f"{where} parameter '{name}'"
     return ProblemError(
-        422, f"{location}: {reason}", title="Unprocessable Content",
+        422,
+        f"{location}: {reason}",
+        title="Unprocessable Content",
         errors=[{"name": location, "reason": reason}],
     )

@@ -42,13 +42,22 @@ CodePointText = String().with_variant(String(collation="C"), "postgresql")
 
 def _sort_key(description: str, *, index: bool = False) -> Any:
     return Field(
-        default="", description=description,
+        default="",
+        description=description,
         sa_column=Column(CodePointText, nullable=False, index=index),
     )
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def row_id(row: SQLModel) -> int:
+    """The id of a stored row; ids are None only before the first flush, a programming error."""
+    value = getattr(row, "id", None)
+    if value is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush the session first")
+    return int(value)
 
 
 def _fk(target: str, *, nullable: bool = False, index: bool = True) -> Any:

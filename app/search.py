@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Integer, column, text
+from sqlalchemy import Integer, column, text
 from sqlalchemy.orm import Session
 
 SearchTable = Literal["search_article", "search_reference"]
@@ -71,7 +71,7 @@ def matching_ids(dialect: str, table: SearchTable, query_tokens: list[str]) -> A
     return statement.bindparams(**params).columns(column("id", Integer))
 
 
-def search_condition(column: ColumnElement[Any], dialect: str, table: SearchTable, q: str) -> Any:
+def search_condition(column: Any, dialect: str, table: SearchTable, q: str) -> Any:
     return column.in_(matching_ids(dialect, table, tokens(q)[:MAX_QUERY_TOKENS]))
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Integer, String, Text, and_, cast, func, literal, null, true, union_all
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from app.models import Article, ArticleAuthor, ArticleText, Author, Galley, Issue, Journal, Keyword
 from app.models import Reference as ReferenceRow
@@ -66,46 +67,46 @@ def _children(article_ids: Sequence[int], references: bool) -> Any:
     (lang = DOI, extra = CSL-JSON as text, number = reference id)."""
     none = cast(null(), String)
     no_number = cast(null(), Integer)
-    parts = [
-        select(
-            ArticleText.article_id,
-            ArticleText.kind,
-            ArticleText.position,
-            ArticleText.lang,
-            ArticleText.text,
+    parts: list[Any] = [
+        sa_select(
+            col(ArticleText.article_id),
+            col(ArticleText.kind),
+            col(ArticleText.position),
+            col(ArticleText.lang),
+            col(ArticleText.text),
             none,
             no_number,
-        ).where(ArticleText.article_id.in_(article_ids)),  # type: ignore[attr-defined]
-        select(
-            Keyword.article_id,
+        ).where(col(ArticleText.article_id).in_(article_ids)),
+        sa_select(
+            col(Keyword.article_id),
             literal("keyword", String),
-            Keyword.position,
-            Keyword.lang,
-            Keyword.term,
+            col(Keyword.position),
+            col(Keyword.lang),
+            col(Keyword.term),
             none,
             no_number,
-        ).where(Keyword.article_id.in_(article_ids)),  # type: ignore[attr-defined]
-        select(
-            Galley.article_id,
+        ).where(col(Keyword.article_id).in_(article_ids)),
+        sa_select(
+            col(Galley.article_id),
             literal("galley", String),
-            Galley.position,
-            Galley.locale,
-            Galley.label,
-            Galley.url,
+            col(Galley.position),
+            col(Galley.locale),
+            col(Galley.label),
+            col(Galley.url),
             no_number,
-        ).where(Galley.article_id.in_(article_ids)),  # type: ignore[attr-defined]
+        ).where(col(Galley.article_id).in_(article_ids)),
     ]
     if references:
         parts.append(
-            select(
-                ReferenceRow.article_id,
+            sa_select(
+                col(ReferenceRow.article_id),
                 literal("reference", String),
-                ReferenceRow.position,
-                ReferenceRow.doi,
-                ReferenceRow.raw,
-                cast(ReferenceRow.csl, Text),
-                ReferenceRow.id,
-            ).where(ReferenceRow.article_id.in_(article_ids))  # type: ignore[attr-defined]
+                col(ReferenceRow.position),
+                col(ReferenceRow.doi),
+                col(ReferenceRow.raw),
+                cast(col(ReferenceRow.csl), Text),
+                col(ReferenceRow.id),
+            ).where(col(ReferenceRow.article_id).in_(article_ids))
         )
     return union_all(*parts)
 
@@ -144,9 +145,9 @@ def load_parts(
     if authors:
         author_rows = session.exec(
             select(ArticleAuthor, Author)
-            .join(Author, Author.id == ArticleAuthor.author_id)  # type: ignore[arg-type]
-            .where(ArticleAuthor.article_id.in_(article_ids))  # type: ignore[attr-defined]
-            .order_by(ArticleAuthor.article_id, ArticleAuthor.position)
+            .join(Author, col(Author.id) == col(ArticleAuthor.author_id))
+            .where(col(ArticleAuthor.article_id).in_(article_ids))
+            .order_by(col(ArticleAuthor.article_id), col(ArticleAuthor.position))
         ).all()
         for link, author in author_rows:
             parts[link.article_id].authors.append(
@@ -165,7 +166,7 @@ def load_parts(
 def _reference_count() -> Any:
     return (
         select(func.count())
-        .where(ReferenceRow.article_id == Article.id)
+        .where(col(ReferenceRow.article_id) == col(Article.id))
         .correlate(Article)
         .scalar_subquery()
         .label("reference_count")
@@ -194,10 +195,10 @@ def _full_articles(
         )
     query = (
         select(*columns)
-        .join(Journal, Journal.id == Article.journal_id)  # type: ignore[arg-type]
-        .outerjoin(Issue, Issue.id == Article.issue_id)  # type: ignore[arg-type]
+        .join(Journal, col(Journal.id) == col(Article.journal_id))
+        .outerjoin(Issue, col(Issue.id) == col(Article.issue_id))
         .where(condition)
-        .order_by(Article.id)  # type: ignore[arg-type]
+        .order_by(col(Article.id))
     )
     if limit is not None:
         query = query.limit(limit)
@@ -247,7 +248,7 @@ def article_page(
     """
     condition = and_(true(), *conditions)
     if after is not None:
-        condition = and_(condition, Article.id > after)  # type: ignore[operator]
+        condition = and_(condition, col(Article.id) > after)
     found, total = _full_articles(
         session, condition, limit=limit + 1, total_of=list(conditions) if with_total else None
     )
@@ -258,7 +259,7 @@ def get_articles(*, session: Session, article_ids: Sequence[int]) -> list[Articl
     """Full public articles for the given ids, in id order (missing ids are skipped)."""
     if not article_ids:
         return []
-    found, _total = _full_articles(session, Article.id.in_(article_ids))  # type: ignore[union-attr]
+    found, _total = _full_articles(session, col(Article.id).in_(article_ids))
     return [article for article, _refs in found]
 
 
@@ -266,13 +267,13 @@ def get_article_with_references(
     *, session: Session, article_id: int | None = None, doi: str | None = None
 ) -> tuple[ArticlePublic, list[ReferencePublic]] | None:
     """One article (by id or DOI) and its reference list, for the export formats."""
-    condition = Article.id == article_id if doi is None else Article.doi == doi
+    condition = col(Article.id) == article_id if doi is None else col(Article.doi) == doi
     found, _total = _full_articles(session, condition, references=True)
     return found[0] if found else None
 
 
 def get_article_by_doi(*, session: Session, doi: str) -> ArticlePublic | None:
-    found, _total = _full_articles(session, Article.doi == doi)
+    found, _total = _full_articles(session, col(Article.doi) == doi)
     return found[0][0] if found else None
 
 
@@ -296,35 +297,39 @@ class ArticleFilters:
     def conditions(self, dialect: str) -> list[Any]:
         found: list[Any] = []
         if self.journal is not None:
-            found.append(Article.journal_id == self.journal)
+            found.append(col(Article.journal_id) == self.journal)
         if self.issue is not None:
-            found.append(Article.issue_id == self.issue)
+            found.append(col(Article.issue_id) == self.issue)
         if self.year is not None:
-            found.append(Article.year == self.year)
+            found.append(col(Article.year) == self.year)
         if self.doi is not None:
-            found.append(Article.doi == self.doi)
+            found.append(col(Article.doi) == self.doi)
         if self.lang is not None:
-            titled = select(ArticleText.article_id).where(
-                ArticleText.kind == "title", ArticleText.lang == self.lang
+            titled = select(col(ArticleText.article_id)).where(
+                col(ArticleText.kind) == "title", col(ArticleText.lang) == self.lang
             )
-            found.append(Article.id.in_(titled))  # type: ignore[union-attr]
+            found.append(col(Article.id).in_(titled))
         if self.keyword is not None:
-            tagged = select(Keyword.article_id).where(Keyword.term_folded == fold(self.keyword))
+            tagged = select(col(Keyword.article_id)).where(
+                col(Keyword.term_folded) == fold(self.keyword)
+            )
             if self.keyword_lang is not None:
-                tagged = tagged.where(Keyword.lang == self.keyword_lang)
-            found.append(Article.id.in_(tagged))  # type: ignore[union-attr]
+                tagged = tagged.where(col(Keyword.lang) == self.keyword_lang)
+            found.append(col(Article.id).in_(tagged))
         if self.author is not None:
-            written = select(ArticleAuthor.article_id).where(ArticleAuthor.author_id == self.author)
-            found.append(Article.id.in_(written))  # type: ignore[union-attr]
+            written = select(col(ArticleAuthor.article_id)).where(
+                col(ArticleAuthor.author_id) == self.author
+            )
+            found.append(col(Article.id).in_(written))
         if self.q is not None:
-            found.append(search_condition(Article.id, dialect, "search_article", self.q))  # type: ignore[arg-type]
+            found.append(search_condition(col(Article.id), dialect, "search_article", self.q))
         return found
 
 
 ARTICLE_SORTS: dict[str, tuple[tuple[Any, ...], tuple[type, ...]]] = {
-    "id": ((Article.id,), (int,)),
-    "published": ((Article.sort_date, Article.id), (str, int)),
-    "title": ((Article.sort_title, Article.id), (str, int)),
+    "id": ((col(Article.id),), (int,)),
+    "published": ((col(Article.sort_date), col(Article.id)), (str, int)),
+    "title": ((col(Article.sort_title), col(Article.id)), (str, int)),
 }
 ARTICLE_FACETS = ("year", "lang", "keyword")
 FACET_SIZE = 20
@@ -361,33 +366,33 @@ def _facet_queries(matching: Any, wanted: Sequence[str], count: bool) -> list[An
     queries: list[Any] = []
     if "year" in wanted:
         queries.append(
-            select(literal("year", String), cast(Article.year, String), none, func.count())
-            .where(Article.id.in_(matching), Article.year.is_not(None))  # type: ignore[union-attr]
-            .group_by(Article.year)
+            select(literal("year", String), cast(col(Article.year), String), none, func.count())
+            .where(col(Article.id).in_(matching), col(Article.year).is_not(None))
+            .group_by(col(Article.year))
         )
     if "lang" in wanted:
         queries.append(
             select(
                 literal("lang", String),
-                ArticleText.lang,
+                col(ArticleText.lang),
                 none,
-                func.count(ArticleText.article_id.distinct()),
+                func.count(col(ArticleText.article_id).distinct()),
             )
-            .where(ArticleText.kind == "title", ArticleText.article_id.in_(matching))  # type: ignore[attr-defined]
-            .group_by(ArticleText.lang)
+            .where(col(ArticleText.kind) == "title", col(ArticleText.article_id).in_(matching))
+            .group_by(col(ArticleText.lang))
         )
     if "keyword" in wanted:
-        counted = func.count(Keyword.article_id.distinct())  # type: ignore[attr-defined]
+        counted = func.count(col(Keyword.article_id).distinct())
         top = (
             select(
                 literal("keyword", String).label("facet"),
-                func.min(Keyword.term).label("value"),
-                Keyword.lang.label("lang"),
-                counted.label("n"),  # type: ignore[attr-defined]
+                func.min(col(Keyword.term)).label("value"),
+                col(Keyword.lang).label("lang"),
+                counted.label("n"),
             )
-            .where(Keyword.article_id.in_(matching))  # type: ignore[attr-defined]
-            .group_by(Keyword.lang, Keyword.term_folded)
-            .order_by(counted.desc(), func.min(Keyword.term))
+            .where(col(Keyword.article_id).in_(matching))
+            .group_by(col(Keyword.lang), col(Keyword.term_folded))
+            .order_by(counted.desc(), func.min(col(Keyword.term)))
             .limit(FACET_SIZE)
             .subquery()
         )
@@ -395,7 +400,7 @@ def _facet_queries(matching: Any, wanted: Sequence[str], count: bool) -> list[An
     if count:
         queries.append(
             select(literal("total", String), none, none, func.count()).where(
-                Article.id.in_(matching)  # type: ignore[union-attr]
+                col(Article.id).in_(matching)
             )
         )
     return queries
@@ -444,7 +449,7 @@ def list_articles(
         next_key = [getattr(last, column.key) for column in columns]
     listing = ArticleListing(items, next_key)
     if facets or count:
-        matching = select(Article.id).where(*conditions)
+        matching = select(col(Article.id)).where(*conditions)
         found, total = facet_counts(session, _facet_queries(matching, facets, count))
         listing.facets = {name: found.get(name, []) for name in facets} if facets else None
         listing.total = total

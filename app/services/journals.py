@@ -6,26 +6,29 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import Article, Issue, Journal
 from app.schemas import IssueDetail, IssuePublic, JournalPublic
 from app.services.articles import journal_summary, summaries
 from app.services.listing import SortKey, fetch_page
 
-JOURNALS_BY_ID = SortKey((Journal.id,), (int,))  # type: ignore[arg-type]
-ISSUES_BY_ID = SortKey((Issue.id,), (int,))  # type: ignore[arg-type]
+JOURNALS_BY_ID = SortKey((col(Journal.id),), (int,))
+ISSUES_BY_ID = SortKey((col(Issue.id),), (int,))
 
 
 def _counted_journals() -> Any:
-    issues = select(func.count()).where(Issue.journal_id == Journal.id).correlate(Journal)
-    articles = select(func.count()).where(Article.journal_id == Journal.id).correlate(Journal)
+    issues = select(func.count()).where(col(Issue.journal_id) == col(Journal.id)).correlate(Journal)
+    articles = (
+        select(func.count()).where(col(Article.journal_id) == col(Journal.id)).correlate(Journal)
+    )
     return select(Journal, issues.scalar_subquery(), articles.scalar_subquery())
 
 
 def _journal_public(journal: Journal, issue_count: int, article_count: int) -> JournalPublic:
     return JournalPublic(
-        **journal_summary(journal).model_dump(), issue_count=issue_count,
+        **journal_summary(journal).model_dump(),
+        issue_count=issue_count,
         article_count=article_count,
     )
 
@@ -39,19 +42,23 @@ def list_journals(
 
 
 def get_journal(*, session: Session, journal_id: int) -> JournalPublic | None:
-    row = session.exec(_counted_journals().where(Journal.id == journal_id)).first()
+    row = session.exec(_counted_journals().where(col(Journal.id) == journal_id)).first()
     return _journal_public(*row) if row is not None else None
 
 
 def _counted_issues() -> Any:
-    articles = select(func.count()).where(Article.issue_id == Issue.id).correlate(Issue)
+    articles = select(func.count()).where(col(Article.issue_id) == col(Issue.id)).correlate(Issue)
     return select(Issue, articles.scalar_subquery())
 
 
 def _issue_public(issue: Issue, article_count: int) -> IssuePublic:
     return IssuePublic(
-        id=issue.id or 0, journal_id=issue.journal_id, volume=issue.volume, number=issue.number,
-        year=issue.year, article_count=article_count,
+        id=issue.id or 0,
+        journal_id=issue.journal_id,
+        volume=issue.volume,
+        number=issue.number,
+        year=issue.year,
+        article_count=article_count,
     )
 
 
@@ -65,9 +72,9 @@ def list_issues(
 ) -> tuple[list[IssuePublic], list[Any] | None]:
     query = _counted_issues()
     if journal is not None:
-        query = query.where(Issue.journal_id == journal)
+        query = query.where(col(Issue.journal_id) == journal)
     if year is not None:
-        query = query.where(Issue.year == year)
+        query = query.where(col(Issue.year) == year)
     rows, more = fetch_page(session, query, ISSUES_BY_ID, after, limit)
     items = [_issue_public(*row) for row in rows]
     return items, ([items[-1].id] if more and items else None)
@@ -78,16 +85,17 @@ def get_issue(*, session: Session, issue_id: int) -> IssueDetail | None:
     row = session.exec(
         _counted_issues()
         .add_columns(Journal)
-        .join(Journal, Journal.id == Issue.journal_id)  # type: ignore[arg-type]
-        .where(Issue.id == issue_id)
+        .join(Journal, col(Journal.id) == col(Issue.journal_id))
+        .where(col(Issue.id) == issue_id)
     ).first()
     if row is None:
         return None
     issue, count, journal = row
     articles = session.exec(
-        select(Article).where(Article.issue_id == issue_id).order_by(Article.id)  # type: ignore[arg-type]
+        select(Article).where(col(Article.issue_id) == issue_id).order_by(col(Article.id))
     ).all()
     return IssueDetail(
-        **_issue_public(issue, count).model_dump(), journal=journal_summary(journal),
+        **_issue_public(issue, count).model_dump(),
+        journal=journal_summary(journal),
         articles=summaries(session, articles),
     )

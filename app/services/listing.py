@@ -16,7 +16,7 @@ from app.errors import ProblemError
 class SortKey:
     """Columns that order a listing, the last one unique (the id), and their JSON types."""
 
-    columns: tuple[ColumnElement[Any], ...]
+    columns: tuple[Any, ...]  # columns or column expressions
     types: tuple[type, ...]
     descending: bool = False
 
@@ -52,7 +52,8 @@ def split_page(rows: Sequence[Any], limit: int) -> tuple[list[Any], bool]:
 
 
 def fetch_page(
-    session: Session, query: Select[Any], sort: SortKey, after: Sequence[Any] | None, limit: int
+    session: Session, query: Any, sort: SortKey, after: Sequence[Any] | None, limit: int
 ) -> tuple[list[Any], bool]:
     """Run one keyset page: its rows, and whether another page follows."""
-    return split_page(session.exec(keyset_page(query, sort, after, limit)).all(), limit)
+    page: Any = keyset_page(query, sort, after, limit)
+    return split_page(session.exec(page).all(), limit)

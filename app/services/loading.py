@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.ingest.records import ArticleRecord, AuthorRecord, IssueRecord, JournalRecord
 from app.ingest.references import parse_reference
@@ -27,6 +27,7 @@ from app.models import (
     Journal,
     Keyword,
     Reference,
+    row_id,
     utcnow,
 )
 from app.search import delete_documents, document, fold, replace_documents
@@ -71,7 +72,7 @@ def record_hash(record: ArticleRecord) -> str:
 
 def _upsert_journal(session: Session, record: JournalRecord) -> Journal:
     key = journal_key(record)
-    journal = session.exec(select(Journal).where(Journal.key == key)).first()
+    journal = session.exec(select(Journal).where(col(Journal.key) == key)).first()
     if journal is None:
         journal = Journal(key=key, titles={})
     # A page may print the journal title in one language and a running footer in another:
@@ -91,7 +92,7 @@ def _upsert_issue(session: Session, journal_id: int, record: IssueRecord | None)
         return None
     key = f"{record.volume or ''}|{record.number or ''}|{record.year or ''}"
     issue = session.exec(
-        select(Issue).where(Issue.journal_id == journal_id, Issue.key == key)
+        select(Issue).where(col(Issue.journal_id) == journal_id, col(Issue.key) == key)
     ).first()
     if issue is None:
         issue = Issue(
@@ -114,10 +115,13 @@ def author_key(author: AuthorRecord) -> str:
 
 def _upsert_author(session: Session, record: AuthorRecord) -> Author:
     key = author_key(record)
-    author = session.exec(select(Author).where(Author.key == key)).first()
+    author = session.exec(select(Author).where(col(Author.key) == key)).first()
     if author is None:
         author = Author(
-            key=key, family=record.family, given=record.given, orcid=record.orcid,
+            key=key,
+            family=record.family,
+            given=record.given,
+            orcid=record.orcid,
             family_folded=_fold(record.family or ""),
         )
         session.add(author)
@@ -144,7 +148,8 @@ def reference_columns(csl: dict[str, Any]) -> dict[str, Any]:
 
 def _replace_children(session: Session, article_id: int, record: ArticleRecord) -> None:
     for table in (ArticleText, Keyword, Galley, ArticleAuthor):
-        session.execute(delete(table).where(table.article_id == article_id))  # type: ignore[attr-defined]
+        column: Any = table.article_id
+        session.execute(delete(table).where(column == article_id))
     for kind, texts in (("title", record.titles), ("abstract", record.abstracts)):
         for position, (lang, text) in enumerate(texts.items()):
             printed = record.abstracts_as_printed.get(lang) if kind == "abstract" else None
@@ -164,7 +169,10 @@ def _replace_children(session: Session, article_id: int, record: ArticleRecord) 
     for position, (lang, term) in enumerate(keywords):
         session.add(
             Keyword(
-                article_id=article_id, lang=lang, position=position, term=term,
+                article_id=article_id,
+                lang=lang,
+                position=position,
+                term=term,
                 term_folded=_fold(term),
             )
         )
@@ -184,7 +192,7 @@ def _replace_children(session: Session, article_id: int, record: ArticleRecord) 
             ArticleAuthor(
                 article_id=article_id,
                 position=position,
-                author_id=author.id,
+                author_id=row_id(author),
                 affiliation=author_record.affiliation,
             )
         )
@@ -205,13 +213,13 @@ def _store_references(session: Session, article_id: int, raws: list[str]) -> Non
     """Update references in place by position, so their ids survive a reload of the page."""
     existing = {
         ref.position: ref
-        for ref in session.exec(select(Reference).where(Reference.article_id == article_id))
+        for ref in session.exec(select(Reference).where(col(Reference.article_id) == article_id))
     }
     stored = []
     for position, raw in enumerate(raws, start=1):
         csl = parse_reference(raw)
         reference = existing.pop(position, None) or Reference(
-            article_id=article_id, position=position
+            article_id=article_id, position=position, raw=raw
         )
         reference.raw = raw
         reference.csl = csl
@@ -231,15 +239,15 @@ def store_record(session: Session, record: ArticleRecord) -> LoadResult:
     """Insert or update the article a page describes. The caller owns the transaction."""
     key = source_key(record)
     digest = record_hash(record)
-    article = session.exec(select(Article).where(Article.source_url == key)).first()
+    article = session.exec(select(Article).where(col(Article.source_url) == key)).first()
     if article is not None and article.content_hash == digest:
         return LoadResult(article.id or 0, "unchanged", len(record.references))
     status: LoadStatus = "created" if article is None else "updated"
     journal = _upsert_journal(session, record.journal)
-    issue = _upsert_issue(session, journal.id or 0, record.issue)
+    issue = _upsert_issue(session, row_id(journal), record.issue)
     if article is None:
-        article = Article(source_url=key, journal_id=journal.id, content_hash=digest)
-    article.journal_id = journal.id or 0
+        article = Article(source_url=key, journal_id=row_id(journal), content_hash=digest)
+    article.journal_id = row_id(journal)
     article.issue_id = issue.id if issue else None
     article.ojs_article_id = record.ojs_article_id
     article.doi = record.doi

@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, null
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from app.models import Article, Issue, Journal
 from app.schemas import ArticlePublic
@@ -50,13 +51,13 @@ class RecordQuery:
     def conditions(self) -> list[Any]:
         found: list[Any] = []
         if self.since is not None:
-            found.append(Article.updated_at >= self.since)
+            found.append(col(Article.updated_at) >= self.since)
         if self.before is not None:
-            found.append(Article.updated_at < self.before)
+            found.append(col(Article.updated_at) < self.before)
         if self.set_filter is not None:
-            found.append(Article.journal_id == self.set_filter.journal_id)
+            found.append(col(Article.journal_id) == self.set_filter.journal_id)
             if self.set_filter.issue_id is not None:
-                found.append(Article.issue_id == self.set_filter.issue_id)
+                found.append(col(Article.issue_id) == self.set_filter.issue_id)
         return found
 
 
@@ -100,8 +101,8 @@ def _title(titles: dict[str, str] | None) -> str | None:
 
 def repository_facts(*, session: Session) -> RepositoryFacts:
     """Identify's facts in one statement: the oldest datestamp and the first journal's titles."""
-    earliest = select(func.min(Article.updated_at)).scalar_subquery()
-    first_titles = select(Journal.titles).order_by(Journal.id).limit(1).scalar_subquery()  # type: ignore[arg-type]
+    earliest = select(func.min(col(Article.updated_at))).scalar_subquery()
+    first_titles = select(col(Journal.titles)).order_by(col(Journal.id)).limit(1).scalar_subquery()
     row = session.execute(select(earliest, first_titles)).one()
     return RepositoryFacts(earliest=row[0], first_journal_titles=row[1])
 
@@ -113,7 +114,10 @@ def repository_name(facts: RepositoryFacts) -> str | None:
 def article_exists(*, session: Session, article_id: int) -> bool:
     if not 1 <= article_id <= MAX_ID:
         return False
-    return session.exec(select(Article.id).where(Article.id == article_id)).first() is not None
+    return (
+        session.exec(select(col(Article.id)).where(col(Article.id) == article_id)).first()
+        is not None
+    )
 
 
 def get_record(*, session: Session, article_id: int) -> ArticlePublic | None:
@@ -140,8 +144,8 @@ def _issue_label(issue: Issue) -> str:
 
 def list_sets(*, session: Session) -> list[OaiSet]:
     """Every journal, then each of its issues right after it: two statements."""
-    journals = session.exec(select(Journal).order_by(Journal.id)).all()  # type: ignore[arg-type]
-    issues = session.exec(select(Issue).order_by(Issue.journal_id, Issue.id)).all()  # type: ignore[arg-type]
+    journals = session.exec(select(Journal).order_by(col(Journal.id))).all()
+    issues = session.exec(select(Issue).order_by(col(Issue.journal_id), col(Issue.id))).all()
     by_journal: dict[int, list[Issue]] = {}
     for issue in issues:
         by_journal.setdefault(issue.journal_id, []).append(issue)
@@ -186,16 +190,24 @@ def list_records(
         )
     # Not correlated with the page's rows: the size of the whole list, in the same statement.
     total_column = (
-        select(func.count()).select_from(Article).where(*conditions)
-        .correlate(None).scalar_subquery()
-        if count else null()
+        select(func.count())
+        .select_from(Article)
+        .where(*conditions)
+        .correlate(None)
+        .scalar_subquery()
+        if count
+        else null()
     )
-    page = select(  # type: ignore[call-overload]
-        Article.id, Article.updated_at, Article.journal_id, Article.issue_id, total_column
+    page = sa_select(
+        col(Article.id),
+        col(Article.updated_at),
+        col(Article.journal_id),
+        col(Article.issue_id),
+        total_column,
     ).where(*conditions)
     if after is not None:
-        page = page.where(Article.id > after)  # type: ignore[operator]
-    rows = session.execute(page.order_by(Article.id).limit(limit + 1)).all()  # type: ignore[arg-type]
+        page = page.where(col(Article.id) > after)
+    rows = session.execute(page.order_by(col(Article.id)).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     headers = [RecordHeader(row[0], row[1], row[2], row[3]) for row in rows]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import String, cast, func, literal, null
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import Article
 from app.models import Reference as ReferenceRow
@@ -16,27 +16,34 @@ from app.search import fold, search_condition
 from app.services.articles import facet_counts
 from app.services.listing import SortKey, fetch_page
 
-BY_POSITION = SortKey((ReferenceRow.position,), (int,))  # type: ignore[arg-type]
-BY_ID = SortKey((ReferenceRow.id,), (int,))  # type: ignore[arg-type]
+BY_POSITION = SortKey((col(ReferenceRow.position),), (int,))
+BY_ID = SortKey((col(ReferenceRow.id),), (int,))
 REFERENCE_FACETS = ("year", "container")
 FACET_SIZE = 20
 
 
 def reference_public(row: ReferenceRow) -> ReferencePublic:
     return ReferencePublic(
-        id=row.id or 0, article_id=row.article_id, position=row.position, raw=row.raw,
-        doi=row.doi, csl=row.csl or {},
+        id=row.id or 0,
+        article_id=row.article_id,
+        position=row.position,
+        raw=row.raw,
+        doi=row.doi,
+        csl=row.csl or {},
     )
 
 
 def article_exists(*, session: Session, article_id: int) -> bool:
-    return session.exec(select(Article.id).where(Article.id == article_id)).first() is not None
+    return (
+        session.exec(select(col(Article.id)).where(col(Article.id) == article_id)).first()
+        is not None
+    )
 
 
 def list_article_references(
     *, session: Session, article_id: int, limit: int, after: Sequence[Any] | None = None
 ) -> tuple[list[ReferencePublic], list[Any] | None]:
-    query = select(ReferenceRow).where(ReferenceRow.article_id == article_id)
+    query = select(ReferenceRow).where(col(ReferenceRow.article_id) == article_id)
     rows, more = fetch_page(session, query, BY_POSITION, after, limit)
     return [reference_public(r) for r in rows], ([rows[-1].position] if more and rows else None)
 
@@ -45,8 +52,8 @@ def all_article_references(*, session: Session, article_id: int) -> list[Referen
     """The whole list, for exports that render it as one document."""
     query = (
         select(ReferenceRow)
-        .where(ReferenceRow.article_id == article_id)
-        .order_by(ReferenceRow.position)  # type: ignore[arg-type]
+        .where(col(ReferenceRow.article_id) == article_id)
+        .order_by(col(ReferenceRow.position))
     )
     return [reference_public(r) for r in session.exec(query).all()]
 
@@ -67,31 +74,40 @@ class ReferenceFilters:
     def conditions(self, dialect: str) -> list[Any]:
         found: list[Any] = []
         if self.doi is not None:
-            found.append(ReferenceRow.doi == self.doi)
+            found.append(col(ReferenceRow.doi) == self.doi)
         if self.year is not None:
-            found.append(ReferenceRow.year == self.year)
+            found.append(col(ReferenceRow.year) == self.year)
         if self.container is not None:
-            found.append(ReferenceRow.container_folded == " ".join(fold(self.container).split()))
+            found.append(
+                col(ReferenceRow.container_folded) == " ".join(fold(self.container).split())
+            )
         if self.article is not None:
-            found.append(ReferenceRow.article_id == self.article)
+            found.append(col(ReferenceRow.article_id) == self.article)
         if self.q is not None:
-            found.append(search_condition(ReferenceRow.id, dialect, "search_reference", self.q))  # type: ignore[arg-type]
+            found.append(
+                search_condition(col(ReferenceRow.id), dialect, "search_reference", self.q)
+            )
         return found
 
 
 def _facet_queries(matching: Any, wanted: Sequence[str], count: bool) -> list[Any]:
     none = cast(null(), String)
     queries: list[Any] = []
-    for facet, column in (("year", ReferenceRow.year), ("container", ReferenceRow.container_title)):
+    for facet, column in (
+        ("year", col(ReferenceRow.year)),
+        ("container", col(ReferenceRow.container_title)),
+    ):
         if facet not in wanted:
             continue
         counted = func.count()
         top = (
             select(
-                literal(facet, String).label("facet"), cast(column, String).label("value"),
-                none.label("lang"), counted.label("n"),
+                literal(facet, String).label("facet"),
+                cast(column, String).label("value"),
+                none.label("lang"),
+                counted.label("n"),
             )
-            .where(ReferenceRow.id.in_(matching), column.is_not(None))  # type: ignore[union-attr, attr-defined]
+            .where(col(ReferenceRow.id).in_(matching), column.is_not(None))
             .group_by(column)
             .order_by(counted.desc(), column)
             .limit(FACET_SIZE)
@@ -101,7 +117,7 @@ def _facet_queries(matching: Any, wanted: Sequence[str], count: bool) -> list[An
     if count:
         queries.append(
             select(literal("total", String), none, none, func.count()).where(
-                ReferenceRow.id.in_(matching)  # type: ignore[union-attr]
+                col(ReferenceRow.id).in_(matching)
             )
         )
     return queries
@@ -123,7 +139,7 @@ def list_references(
     total = None
     found_facets = None
     if facets or count:
-        matching = select(ReferenceRow.id).where(*conditions)
+        matching = select(col(ReferenceRow.id)).where(*conditions)
         found, total = facet_counts(session, _facet_queries(matching, facets, count))
         found_facets = {name: found.get(name, []) for name in facets} if facets else None
     next_key = [rows[-1].id] if more and rows else None

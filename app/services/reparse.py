@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.db import get_engine
 from app.ingest.references import parse_reference
@@ -15,7 +15,7 @@ from app.services.loading import reference_columns
 def reparse_article(session: Session, article_id: int) -> int:
     """Re-parse one article's references; returns how many changed."""
     changed = 0
-    for reference in session.exec(select(Reference).where(Reference.article_id == article_id)):
+    for reference in session.exec(select(Reference).where(col(Reference.article_id) == article_id)):
         csl = parse_reference(reference.raw)
         if csl == reference.csl:
             continue
@@ -30,7 +30,7 @@ def reparse_article(session: Session, article_id: int) -> int:
 def reparse_all() -> int:
     engine = get_engine()
     with Session(engine) as session:
-        article_ids = list(session.exec(select(Article.id).order_by(Article.id)))
+        article_ids = list(session.exec(select(col(Article.id)).order_by(col(Article.id))))
     total = len(article_ids)
     changed_total = 0
     for done, article_id in enumerate(article_ids, start=1):
