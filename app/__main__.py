@@ -103,6 +103,7 @@ def serve() -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        workers=settings.workers,
         proxy_headers=True,
     )
     return 0

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: str = "info"
+    workers: int = Field(
+        default=1, ge=1, le=64,
+        description="uvicorn worker processes; each holds its own parser models (~120 MiB).",
+    )
     db_pool_size: int = Field(default=10, ge=1)
     cache_max_age: int = Field(default=300, ge=0, description="Cache-Control max-age, seconds.")
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
