@@ -94,97 +94,212 @@ def shape(word: str) -> str:
     return "".join(out)[:8]
 
 
-@lru_cache(maxsize=65536)
-def _token_features(token: str) -> tuple[str, ...]:
-    """Features of one token alone; cached, since reference words repeat a lot (Vol., pp., and)."""
+_ASCII_SHAPE = str.maketrans(
+    {**dict.fromkeys("0123456789", "d"),
+     **dict.fromkeys("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "X"),
+     **dict.fromkeys("abcdefghijklmnopqrstuvwxyz", "x")}
+)
+_RUNS = re.compile(r"(.)\1*")  # findall gives one character per run
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+@lru_cache(maxsize=4096)
+def _collapse(classes: str) -> str:
+    """Runs of one class collapsed; the class strings of words repeat far more than the words."""
+    return "".join(_RUNS.findall(classes))[:8]
+
+
+def _fast_shape(token: str) -> str:
+    """:func:`shape` by one translate for ASCII tokens (most of them)."""
+    if token.isascii():
+        return _collapse(token.translate(_ASCII_SHAPE))
+    return shape(token)
+
+
+def _char_class(ch: str) -> str:
+    if ch.isalnum():
+        return "D" if ch.isdigit() else "A"
+    return ch
+
+
+_FIRST = {ch: "first=" + _char_class(ch) for ch in map(chr, range(33, 127))}
+_LAST = {ch: "last=" + _char_class(ch) for ch in map(chr, range(33, 127))}
+_LEN = tuple("len=" + str(i) for i in range(9))
+
+
+def _token_features(token: str) -> tuple[list[str], list[str]]:
+    """Features of one token alone, and the subset its neighbours see (:data:`_CONTEXT`), in order.
+
+    Not cached itself: :func:`_known_row` caches the model's view of a token, which is what the
+    tagger needs and is cheaper to keep.
+    """
     word = token.strip(_STRIP)
     low = word.lower()
-    low_tok = token.lower()
+    w = "w=" + low
+    sh = "sh=" + _fast_shape(token)
+    first, last = token[0], token[-1]
+    last = _LAST.get(last) or "last=" + _char_class(last)
     feats = [
-        "w=" + low,
-        "sh=" + shape(token),
-        "first=" + (token[0] if not token[0].isalnum() else ("D" if token[0].isdigit() else "A")),
-        "last=" + (token[-1] if not token[-1].isalnum() else ("D" if token[-1].isdigit() else "A")),
+        w,
+        sh,
+        _FIRST.get(first) or "first=" + _char_class(first),
+        last,
         "s3=" + low[-3:],
         "p2=" + low[:2],
-        "len=" + str(min(len(word), 8)),
+        _LEN[len(word) if len(word) < 8 else 8],
     ]
+    ctx = [w, sh, last]
+    has_digit = False
     if word:
-        if word[0].isupper():
+        first = word[0]
+        if first.isupper():
             feats.append("cap")
-            if word.isupper() and len(word) > 1:
+            ctx.append("cap")
+            if len(word) > 1 and word.isupper():
                 feats.append("allcap")
-        elif word[0].islower():
+        elif first.islower():
             feats.append("lower")
-        if any(ch.isdigit() for ch in word):
+            ctx.append("lower")
+        if word.isascii():
+            has_digit = _ASCII_DIGIT.search(word) is not None
+        else:
+            has_digit = any(ch.isdigit() for ch in word)
+        if has_digit:
             feats.append("digit")
             if word.isdigit():
                 feats.append("num" + str(min(len(word), 5)))
         if not word.isascii() and any(ch.isalpha() for ch in word):
             name = unicodedata.name(next(ch for ch in word if ch.isalpha()), "")
             feats.append("script=" + name.split(" ", 1)[0])
-    if _YEAR.match(token):
+    if has_digit and _YEAR.match(token):  # a year, a range: both need a digit
         feats.append("year")
-    if _ROMAN.match(word) and len(word) <= 6:
+        ctx.append("year")
+    short = len(word) <= 6
+    if short and _ROMAN.match(word):
         feats.append("roman")
-    if _INITIALS.match(token) and len(word) <= 6 and "." in token:
+    if short and "." in token and _INITIALS.match(token):
         feats.append("initial")
-    if _RANGE.search(token):
+        ctx.append("initial")
+    if has_digit and _RANGE.search(token):
         feats.append("range")
     if "http" in low or "www." in low or "://" in low:
         feats.append("url")
     if "doi" in low or low.startswith("10."):
         feats.append("doi")
-    kind = LEXICON.get(low_tok) or LEXICON.get(low) or LEXICON.get(low + ".")
+    kind = LEXICON.get(token.lower()) or LEXICON.get(low) or LEXICON.get(low + ".")
     if kind:
         feats.append("lex=" + kind)
+        ctx.append("lex=" + kind)
     if low in MONTHS or low[:3] in MONTHS and len(low) <= 4:
         feats.append("month")
-    return tuple(feats)
+    return feats, ctx
 
 
 _CONTEXT = ("w=", "sh=", "last=", "lex=", "cap", "initial", "year", "lower")
-
-
-@lru_cache(maxsize=65536)
-def _context_features(token: str, offset: int) -> tuple[str, ...]:
-    """The main features of a neighbour, prefixed with its offset."""
-    return tuple(f"{offset}:{f}" for f in _token_features(token) if f.startswith(_CONTEXT))
-
-
-_KNOWN: set[str] = set()  # attributes the loaded model has weights for
 _OFFSETS = (-2, -1, 1, 2)
+_PREFIXES = tuple(f"{offset}:" for offset in _OFFSETS)
 _POS = tuple("pos=" + str(i) for i in range(10))
 _STOPS = tuple("stops=" + str(i) for i in range(5))
 
+# Attributes the loaded model has weights for, mapped to one shared bytes object each: rows cached
+# for tagging hold only pointers to these, and crfsuite takes bytes without re-encoding them.
+_KNOWN: dict[str, bytes] = {}
+_KNOWN_POS: tuple[bytes | None, ...] = ()
+_KNOWN_STOPS: tuple[bytes | None, ...] = ()
+_KNOWN_MARKS: dict[str, bytes | None] = {}
+# Neighbour feature → the known attribute it gives at each offset of _PREFIXES (None if unknown).
+_CTX_VIEWS: dict[str, tuple[bytes | None, ...]] = {}
+_NO_VIEW: tuple[None, ...] = (None,) * len(_PREFIXES)
 
-@lru_cache(maxsize=65536)
-def _token_row(token: str, known_only: bool) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...],
-                                                      bool, bool]:
-    """Own features, features seen by each neighbour offset, and (ends a sentence, is a year)."""
-    own = _token_features(token)
-    ctx = tuple(_context_features(token, off) for off in _OFFSETS)
-    if known_only:
-        ctx = tuple(tuple(f for f in c if f in _KNOWN) for c in ctx)
-        own_kept = tuple(f for f in own if f in _KNOWN)
-    else:
-        own_kept = own
-    stop = token.endswith((".", "?", "!")) and "initial" not in own
-    return own_kept, ctx, stop, "year" in own
+# Tokens whose model view is kept. Reference words repeat a lot (Vol., pp., and, journal words),
+# so a few thousand entries catch most of them; at ~0.5 KiB an entry this bounds the cache to a few
+# MiB whatever the server parses.
+ROW_CACHE_SIZE = 16384
+
+# A token as the model sees it, flat to keep cached rows small (one tuple, no inner containers):
+# (flags, start of -2, start of -1, start of +1, start of +2, *own, *-2, *-1, *+1, *+2), where
+# the sections hold the known attributes of the token itself and those each neighbour offset sees,
+# and flags is 1 if the token ends a sentence, 2 if it is a year.
+_Row = tuple[int | bytes, ...]
+_STOP, _YEAR_FLAG = 1, 2
+
+
+@lru_cache(maxsize=ROW_CACHE_SIZE)
+def _known_row(token: str) -> _Row:
+    """One token's known attributes and the known attributes of its neighbour views, once."""
+    feats, ctx = _token_features(token)
+    get = _KNOWN.get
+    # map/filter loops in C: this runs for every token not cached yet
+    parts: list[int | bytes] = list(filter(None, map(get, feats)))
+    starts: list[int] = []
+    views = _CTX_VIEWS.get
+    for section in zip(*[views(f, _NO_VIEW) for f in ctx], strict=True):
+        starts.append(len(parts) + 5)
+        parts += filter(None, section)
+    flags = (_STOP if token_stops(token, ctx) else 0) | (_YEAR_FLAG if "year" in ctx else 0)
+    return (flags, *starts, *parts)
+
+
+def _known_features(tokens: list[str]) -> list[list[bytes]]:
+    """What :func:`sequence_features` gives, restricted to attributes the model weighted.
+
+    Unweighted attributes cannot change the labels and passing them to crfsuite costs most of the
+    tagging time.
+    """
+    rows = [_known_row(t) for t in tokens]
+    n = len(rows)
+    pos_marks, stop_marks = _KNOWN_POS, _KNOWN_STOPS
+    after_mark, bos, eos = _KNOWN_MARKS["afteryear"], _KNOWN_MARKS["BOS"], _KNOWN_MARKS["EOS"]
+    out: list[list[bytes]] = []
+    stops = 0
+    seen_year = False
+    for i, r in enumerate(rows):
+        row: list = list(r[5 : r[1]])
+        mark = pos_marks[i * 10 // n]
+        if mark is not None:
+            row.append(mark)
+        mark = stop_marks[stops if stops < 4 else 4]
+        if mark is not None:
+            row.append(mark)
+        if seen_year and after_mark is not None:
+            row.append(after_mark)
+        if i == 0 and bos is not None:
+            row.append(bos)
+        if i == n - 1 and eos is not None:
+            row.append(eos)
+        if i >= 2:
+            q = rows[i - 2]
+            row += q[q[1] : q[2]]
+        if i >= 1:
+            q = rows[i - 1]
+            row += q[q[2] : q[3]]
+        if i + 1 < n:
+            q = rows[i + 1]
+            row += q[q[3] : q[4]]
+        if i + 2 < n:
+            q = rows[i + 2]
+            row += q[q[4] :]
+        out.append(row)
+        flags = r[0]
+        if flags & _STOP:
+            stops += 1
+        if flags & _YEAR_FLAG:
+            seen_year = True
+    return out
 
 
 def sequence_features(tokens: list[str], known_only: bool = False) -> list[list[str]]:
     """Per-token feature strings, with the neighbours' main features and a position bucket.
 
-    ``known_only`` drops attributes the model never weighted: they cannot change the labels and
-    passing them to crfsuite costs most of the tagging time.
+    This is the full feature set the model is trained on; ``known_only`` drops attributes the model
+    never weighted (tagging uses the faster :func:`_known_features`, which gives the same rows).
     """
-    rows = [_token_row(t, known_only) for t in tokens]
+    views = [_token_features(t) for t in tokens]
     n = len(tokens)
     out: list[list[str]] = []
     stops = 0  # sentence-like stops (a full stop not after an initial) seen so far
     seen_year = False
-    for i, (own, _ctx, stop, year) in enumerate(rows):
+    for i, (own, ctx) in enumerate(views):
         row = [*own, _POS[min(9, i * 10 // n)], _STOPS[min(stops, 4)]]
         if seen_year:
             row.append("afteryear")
@@ -192,20 +307,22 @@ def sequence_features(tokens: list[str], known_only: bool = False) -> list[list[
             row.append("BOS")
         if i == n - 1:
             row.append("EOS")
-        if i >= 2:
-            row += rows[i - 2][1][0]
-        if i >= 1:
-            row += rows[i - 1][1][1]
-        if i + 1 < n:
-            row += rows[i + 1][1][2]
-        if i + 2 < n:
-            row += rows[i + 2][1][3]
+        for offset, prefix in zip(_OFFSETS, _PREFIXES, strict=True):
+            if 0 <= i + offset < n:
+                row += [prefix + f for f in views[i + offset][1]]
+        if known_only:
+            row = [f for f in row if f in _KNOWN]
         out.append(row)
-        if stop:
+        if token_stops(tokens[i], ctx):
             stops += 1
-        if year:
+        if "year" in ctx:
             seen_year = True
     return out
+
+
+def token_stops(token: str, ctx: list[str]) -> bool:
+    """A sentence-like stop: a full stop (or ?/!) that does not end an initial."""
+    return token.endswith((".", "?", "!")) and "initial" not in ctx
 
 
 def read_dataset(path: Path) -> Iterator[list[tuple[str, str]]]:
@@ -249,9 +366,32 @@ def tagger() -> pycrfsuite.Tagger:
     """The trained tagger, opened once per process."""
     model = pycrfsuite.Tagger()
     model.open(str(MODEL_PATH))
-    _KNOWN.update(attr for attr, _label in model.info().state_features)
-    _token_row.cache_clear()
+    _load_known({attr for attr, _label in model.info().state_features})
     return model
+
+
+def _load_known(attributes: set[str]) -> None:
+    """Remember the model's attributes (as shared bytes) and forget rows built for another model."""
+    global _KNOWN_POS, _KNOWN_STOPS
+    _KNOWN.clear()
+    _KNOWN.update((attr, attr.encode()) for attr in attributes)
+    _KNOWN_POS = tuple(_KNOWN.get(mark) for mark in _POS)
+    _KNOWN_STOPS = tuple(_KNOWN.get(mark) for mark in _STOPS)
+    _KNOWN_MARKS.update((mark, _KNOWN.get(mark)) for mark in ("afteryear", "BOS", "EOS"))
+    _CTX_VIEWS.clear()
+    for attr in attributes:
+        prefix, sep, base = attr.partition(":")
+        if sep and prefix + sep in _PREFIXES:
+            views = list(_CTX_VIEWS.get(base, _NO_VIEW))
+            views[_PREFIXES.index(prefix + sep)] = _KNOWN[attr]
+            _CTX_VIEWS[base] = tuple(views)
+    _known_row.cache_clear()
+
+
+def clear_caches() -> None:
+    """Forget every token seen, so that a benchmark can time strings the process never parsed."""
+    _known_row.cache_clear()
+    _collapse.cache_clear()
 
 
 def tag(tokens: list[str]) -> list[str]:
@@ -259,7 +399,7 @@ def tag(tokens: list[str]) -> list[str]:
     if not tokens:
         return []
     model = tagger()
-    return list(model.tag(sequence_features(tokens, known_only=True)))
+    return model.tag(_known_features(tokens))
 
 
 def _evaluate(gold_path: Path, out_path: Path) -> None:
