@@ -358,3 +358,37 @@ def test_repeated_author_mark_takes_the_previous_authors_only_in_a_list() -> Non
         ]
     )
     assert families(second) == families(first) == ["Beckett"]
+
+
+# --------------------------------------------------------------------------- tagger features
+
+
+def test_cached_known_rows_give_the_features_the_model_was_trained_on() -> None:
+    """The fast tagging path (cached per-token rows of known attributes) must feed crfsuite exactly
+    the training features minus the ones the model never weighted, in the same order."""
+    from app.ingest import reference_model as rm
+
+    rm.tagger()
+    gold = load_gold(FIXTURES / "anystyle_dev.json")[:200]
+    strings = [g["raw"] for g in gold] + ["Ⅳ. (1999a). Über-Straße ², Ж.И. Иванов // Журнал. Т. 5"]
+    for raw in strings:
+        tokens = rm.tokenize(raw)
+        full = [[f for f in row if f in rm._KNOWN] for row in rm.sequence_features(tokens)]
+        fast = [[f.decode() for f in row] for row in rm._known_features(tokens)]
+        assert fast == full, raw
+
+
+def test_shape_table_matches_shape() -> None:
+    from app.ingest.reference_model import _fast_shape, shape
+
+    for token in ("Smith,", "(2001).", "Иванов,", "Ⅳ.", "x²", "10.1000/ABC-12", "«Über»", "'''"):
+        assert _fast_shape(token) == shape(token)
+
+
+def test_token_cache_stays_bounded() -> None:
+    """Parsing any amount of new text cannot grow the parser's memory past its caches' bounds."""
+    from app.ingest import reference_model as rm
+
+    for i in range(rm.ROW_CACHE_SIZE + 500):
+        rm.tag([f"Word{i}", "and", f"{i}."])
+    assert rm._known_row.cache_info().currsize <= rm.ROW_CACHE_SIZE
