@@ -215,9 +215,6 @@ _STOPS = tuple("stops=" + str(i) for i in range(5))
 # Attributes the loaded model has weights for, mapped to one shared bytes object each: rows cached
 # for tagging hold only pointers to these, and crfsuite takes bytes without re-encoding them.
 _KNOWN: dict[str, bytes] = {}
-_KNOWN_POS: tuple[bytes | None, ...] = ()
-_KNOWN_STOPS: tuple[bytes | None, ...] = ()
-_KNOWN_MARKS: dict[str, bytes | None] = {}
 # Neighbour feature → the known attribute it gives at each offset of _PREFIXES (None if unknown).
 _CTX_VIEWS: dict[str, tuple[bytes | None, ...]] = {}
 _NO_VIEW: tuple[None, ...] = (None,) * len(_PREFIXES)
@@ -227,28 +224,70 @@ _NO_VIEW: tuple[None, ...] = (None,) * len(_PREFIXES)
 # MiB whatever the server parses.
 ROW_CACHE_SIZE = 16384
 
-# A token as the model sees it, flat to keep cached rows small (one tuple, no inner containers):
-# (flags, start of -2, start of -1, start of +1, start of +2, *own, *-2, *-1, *+1, *+2), where
-# the sections hold the known attributes of the token itself and those each neighbour offset sees,
-# and flags is 1 if the token ends a sentence, 2 if it is a year.
-_Row = tuple[int | bytes, ...]
+# What one token gives each neighbour offset of _PREFIXES (-2, -1, +1, +2): known attributes.
+_Views = tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...]]
+# A token as the model sees it: (flags, its own known attributes, *_Views), where flags is 1 if
+# the token ends a sentence, 2 if it is a year. Inner tuples let rows be joined without slicing,
+# and tokens alike but for an unweighted word share their view tuples (see _views_of).
+_Row = tuple[int, tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...],
+             tuple[bytes, ...]]
 _STOP, _YEAR_FLAG = 1, 2
+_EDGE: _Row = (0, (), (), (), (), ())  # padding past either end of a sequence
+
+# Neighbour views of a token's context features after its word (shape, last character, case...):
+# a few thousand combinations cover nearly all tokens, so new words skip most of the view work.
+_VIEW_SETS: dict[tuple[str, ...], _Views] = {}
+_VIEW_SETS_SIZE = 8192
+# (position bucket, stops seen, after a year, first, last) → the known marks of that position.
+_MarkKey = tuple[int, int, bool, bool, bool]
+_MARKS: dict[_MarkKey, tuple[bytes, ...]] = {}
+
+
+def _views_of(ctx: tuple[str, ...]) -> _Views:
+    """Known neighbour attributes of context features ``ctx``, one tuple per offset, in order."""
+    views = _VIEW_SETS.get(ctx)
+    if views is None:
+        get = _CTX_VIEWS.get
+        a, b, c, d = (
+            tuple(filter(None, section))
+            for section in zip(*[get(f, _NO_VIEW) for f in ctx], strict=True)
+        )
+        views = (a, b, c, d)
+        if len(_VIEW_SETS) < _VIEW_SETS_SIZE:
+            _VIEW_SETS[ctx] = views
+    return views
 
 
 @lru_cache(maxsize=ROW_CACHE_SIZE)
 def _known_row(token: str) -> _Row:
     """One token's known attributes and the known attributes of its neighbour views, once."""
     feats, ctx = _token_features(token)
-    get = _KNOWN.get
-    # map/filter loops in C: this runs for every token not cached yet
-    parts: list[int | bytes] = list(filter(None, map(get, feats)))
-    starts: list[int] = []
-    views = _CTX_VIEWS.get
-    for section in zip(*[views(f, _NO_VIEW) for f in ctx], strict=True):
-        starts.append(len(parts) + 5)
-        parts += filter(None, section)
+    own = tuple(filter(None, map(_KNOWN.get, feats)))  # in C: this runs for every new token
+    a, b, c, d = _views_of(tuple(ctx[1:]))
+    word = _CTX_VIEWS.get(ctx[0])  # the word's own views, when the model weighted it
+    if word is not None:
+        wa, wb, wc, wd = word
+        a = a if wa is None else (wa, *a)
+        b = b if wb is None else (wb, *b)
+        c = c if wc is None else (wc, *c)
+        d = d if wd is None else (wd, *d)
     flags = (_STOP if token_stops(token, ctx) else 0) | (_YEAR_FLAG if "year" in ctx else 0)
-    return (flags, *starts, *parts)
+    return (flags, own, a, b, c, d)
+
+
+def _marks(key: _MarkKey) -> tuple[bytes, ...]:
+    """Known position marks (pos=, stops=, afteryear, BOS, EOS) of one position, remembered."""
+    bucket, stops, after_year, first, last = key
+    names = [_POS[bucket], _STOPS[stops]]
+    if after_year:
+        names.append("afteryear")
+    if first:
+        names.append("BOS")
+    if last:
+        names.append("EOS")
+    marks = tuple(filter(None, map(_KNOWN.get, names)))
+    _MARKS[key] = marks
+    return marks
 
 
 def _known_features(tokens: list[str]) -> list[list[bytes]]:
@@ -259,38 +298,20 @@ def _known_features(tokens: list[str]) -> list[list[bytes]]:
     """
     rows = [_known_row(t) for t in tokens]
     n = len(rows)
-    pos_marks, stop_marks = _KNOWN_POS, _KNOWN_STOPS
-    after_mark, bos, eos = _KNOWN_MARKS["afteryear"], _KNOWN_MARKS["BOS"], _KNOWN_MARKS["EOS"]
+    padded = [_EDGE, _EDGE, *rows, _EDGE, _EDGE]  # padded[i + 2] is rows[i]
+    marks_of = _MARKS.get
+    last = n - 1
     out: list[list[bytes]] = []
     stops = 0
     seen_year = False
     for i, r in enumerate(rows):
-        row: list = list(r[5 : r[1]])
-        mark = pos_marks[i * 10 // n]
-        if mark is not None:
-            row.append(mark)
-        mark = stop_marks[stops if stops < 4 else 4]
-        if mark is not None:
-            row.append(mark)
-        if seen_year and after_mark is not None:
-            row.append(after_mark)
-        if i == 0 and bos is not None:
-            row.append(bos)
-        if i == n - 1 and eos is not None:
-            row.append(eos)
-        if i >= 2:
-            q = rows[i - 2]
-            row += q[q[1] : q[2]]
-        if i >= 1:
-            q = rows[i - 1]
-            row += q[q[2] : q[3]]
-        if i + 1 < n:
-            q = rows[i + 1]
-            row += q[q[3] : q[4]]
-        if i + 2 < n:
-            q = rows[i + 2]
-            row += q[q[4] :]
-        out.append(row)
+        key = (i * 10 // n, stops if stops < 4 else 4, seen_year, i == 0, i == last)
+        marks = marks_of(key)
+        if marks is None:
+            marks = _marks(key)
+        out.append(
+            [*r[1], *marks, *padded[i][2], *padded[i + 1][3], *padded[i + 3][4], *padded[i + 4][5]]
+        )
         flags = r[0]
         if flags & _STOP:
             stops += 1
@@ -383,12 +404,8 @@ def tagger() -> pycrfsuite.Tagger:
 
 def _load_known(attributes: set[str]) -> None:
     """Remember the model's attributes (as shared bytes) and forget rows built for another model."""
-    global _KNOWN_POS, _KNOWN_STOPS
     _KNOWN.clear()
     _KNOWN.update((attr, attr.encode()) for attr in attributes)
-    _KNOWN_POS = tuple(_KNOWN.get(mark) for mark in _POS)
-    _KNOWN_STOPS = tuple(_KNOWN.get(mark) for mark in _STOPS)
-    _KNOWN_MARKS.update((mark, _KNOWN.get(mark)) for mark in ("afteryear", "BOS", "EOS"))
     _CTX_VIEWS.clear()
     for attr in attributes:
         prefix, sep, base = attr.partition(":")
@@ -396,6 +413,8 @@ def _load_known(attributes: set[str]) -> None:
             views = list(_CTX_VIEWS.get(base, _NO_VIEW))
             views[_PREFIXES.index(prefix + sep)] = _KNOWN[attr]
             _CTX_VIEWS[base] = tuple(views)
+    _VIEW_SETS.clear()
+    _MARKS.clear()
     _known_row.cache_clear()
 
 
