@@ -25,6 +25,11 @@ def fold(value: str) -> str:
     return unicodedata.normalize("NFKC", value).casefold().replace("\u0307", "")
 
 
+def fold_spaces(value: str) -> str:
+    """Folded, with runs of white space as one space: the stored form of filterable names."""
+    return " ".join(fold(value).split())
+
+
 def tokens(value: str) -> list[str]:
     return _TOKEN.findall(fold(value))
 
@@ -77,6 +82,6 @@ def search_condition(column: Any, dialect: str, table: SearchTable, q: str) -> A
 
 def prefix_condition(column: Any, q: str) -> Any:
     """``column`` (a folded text column) starts with the folded ``q``; LIKE wildcards escaped."""
-    prefix = " ".join(fold(q).split())
+    prefix = fold_spaces(q)
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return column.like(escaped + "%", escape="\\")

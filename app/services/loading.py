@@ -30,7 +30,7 @@ from app.models import (
     row_id,
     utcnow,
 )
-from app.search import delete_documents, document, fold, replace_documents
+from app.search import delete_documents, document, fold_spaces, replace_documents
 
 LoadStatus = Literal["created", "updated", "unchanged"]
 
@@ -42,17 +42,13 @@ class LoadResult:
     references: int
 
 
-def _fold(text: str) -> str:
-    return " ".join(fold(text).split())
-
-
 def journal_key(journal: JournalRecord) -> str:
     if journal.issn_print:
         return f"issn:{journal.issn_print}"
     if journal.issn_online:
         return f"issn:{journal.issn_online}"
     if journal.titles:
-        return "title:" + _fold(next(iter(journal.titles.values())))
+        return "title:" + fold_spaces(next(iter(journal.titles.values())))
     raise ValueError("the page names no journal (no title and no ISSN)")
 
 
@@ -60,7 +56,7 @@ def source_key(record: ArticleRecord) -> str:
     """The article's natural key: its URL, or a stable URN from journal and title when unknown."""
     if record.source_url:
         return record.source_url
-    title = _fold(next(iter(record.titles.values()), ""))
+    title = fold_spaces(next(iter(record.titles.values()), ""))
     digest = hashlib.sha256(f"{journal_key(record.journal)}\n{title}".encode()).hexdigest()[:24]
     return f"urn:article:{digest}"
 
@@ -110,7 +106,7 @@ def _upsert_issue(session: Session, journal_id: int, record: IssueRecord | None)
 def author_key(author: AuthorRecord) -> str:
     if author.orcid:
         return f"orcid:{author.orcid}"
-    return f"name:{_fold(author.family or '')}|{_fold(author.given or '')}"
+    return f"name:{fold_spaces(author.family or '')}|{fold_spaces(author.given or '')}"
 
 
 def _upsert_author(session: Session, record: AuthorRecord) -> Author:
@@ -122,7 +118,7 @@ def _upsert_author(session: Session, record: AuthorRecord) -> Author:
             family=record.family,
             given=record.given,
             orcid=record.orcid,
-            family_folded=_fold(record.family or ""),
+            family_folded=fold_spaces(record.family or ""),
         )
         session.add(author)
         session.flush()
@@ -142,7 +138,9 @@ def reference_columns(csl: dict[str, Any]) -> dict[str, Any]:
         "year": year,
         "title": csl.get("title"),
         "container_title": csl.get("container-title"),
-        "container_folded": _fold(csl["container-title"]) if csl.get("container-title") else None,
+        "container_folded": fold_spaces(csl["container-title"])
+        if csl.get("container-title")
+        else None,
     }
 
 
@@ -173,7 +171,7 @@ def _replace_children(session: Session, article_id: int, record: ArticleRecord) 
                 lang=lang,
                 position=position,
                 term=term,
-                term_folded=_fold(term),
+                term_folded=fold_spaces(term),
             )
         )
     for position, galley in enumerate(record.galleys):
@@ -258,7 +256,7 @@ def store_record(session: Session, record: ArticleRecord) -> LoadResult:
         record.published.year if record.published else None
     )
     first_title = next(iter(record.titles.values()), "")
-    article.sort_title = _fold(first_title)[:200]
+    article.sort_title = fold_spaces(first_title)[:200]
     article.sort_date = (
         record.published.isoformat() if record.published else str(article.year or "")
     )

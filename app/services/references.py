@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from app.models import Article
 from app.models import Reference as ReferenceRow
 from app.schemas import FacetCount, ReferencePublic
-from app.search import fold, search_condition
+from app.search import fold_spaces, search_condition
 from app.services.articles import facet_counts
 from app.services.listing import SortKey, fetch_page
 
@@ -79,7 +79,7 @@ class ReferenceFilters:
             found.append(col(ReferenceRow.year) == self.year)
         if self.container is not None:
             found.append(
-                col(ReferenceRow.container_folded) == " ".join(fold(self.container).split())
+                col(ReferenceRow.container_folded) == fold_spaces(self.container)
             )
         if self.article is not None:
             found.append(col(ReferenceRow.article_id) == self.article)
