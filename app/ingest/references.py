@@ -133,13 +133,15 @@ def _year_of(text: str) -> int | None:
 
 
 # A body, not a person: kept whole as a CSL literal name rather than split into family/given.
-_CORPORATE = re.compile(
-    r"\b(?:organi[sz]ation|association|institute|institut|ministry|society|group|committee|council|"
-    r"agency|department|university|cent(?:er|re)|foundation|commission|office|bureau|service|"
-    r"consortium|collaboration|network|federation|board|министерство|институт|ассоциация|"
-    r"комитет|центр|общество|служба)\b",
-    re.IGNORECASE,
+# Whole words only (a set lookup of the \w runs, cheaper than a regex alternation tried at every
+# position of the author list).
+_CORPORATE_WORDS = frozenset(
+    "organisation organization association institute institut ministry society group committee"
+    " council agency department university center centre foundation commission office bureau"
+    " service consortium collaboration network federation board министерство институт"
+    " ассоциация комитет центр общество служба".split()
 )
+_WORD_RUN = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=16384)
@@ -222,13 +224,15 @@ def parse_names(segment: str) -> tuple[list[dict[str, str]], bool]:
     """Ordered ``{"family", "given"}`` names of a printed author list; True if it ends in et al."""
     text = _clean(segment)
     et_al = False
-    match = _ET_AL.search(text)
+    # The mark ends the text but for punctuation: search only its last characters (an anchored
+    # pattern is otherwise tried at every position).
+    match = _ET_AL.search(text, max(0, len(text.rstrip(" .,;:")) - 12))
     if match:
         et_al = True
         text = text[: match.start()]
     text = _EDITOR_MARK.sub("", text)
     text = _NAMES_LEAD.sub("", text)
-    if _CORPORATE.search(text):
+    if not _CORPORATE_WORDS.isdisjoint(_WORD_RUN.findall(text.lower())):
         return [{"literal": text.strip(" .,;:")}], et_al
     text = text.strip(" .,;:")
     if not text:
@@ -336,6 +340,11 @@ def parse_pages(text: str) -> str | None:
 # --------------------------------------------------------------------------- identifiers
 
 
+# "Available from:" and the like left at the end once the URL is cut out.
+_ACCESS_TAIL = re.compile(
+    r"\b(?:Available\s+(?:from|at|online)|Retrieved\s+from|URL|Published(?: online)?)\s*:?\s*$",
+    re.IGNORECASE,
+)
 # A DOI printed without a space before the next sentence: "10.5772/x.84211.Available from"
 _RUN_ON = re.compile(
     r"\.(?:available|accessed|retrieved|published|epub|pmid|pmcid|url|http)\b.*$", re.IGNORECASE
@@ -386,8 +395,8 @@ def _cut_identifiers(raw: str, item: dict[str, Any]) -> str:
         text = re.sub(r"\b(?:Published(?:\s+online)?|Epub(?:\s+ahead\s+of\s+print)?)\s*:?\s*"
                       r"(?:\d{1,2}\s+)?(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?(?:1[5-9]\d\d|20\d\d)"
                       r"(?:\s+[A-Z][a-z]{2,8}\.?)?(?:\s+\d{1,2}\b)?\.?", " ", text)
-    text = re.sub(r"\b(?:Available\s+(?:from|at|online)|Retrieved\s+from|URL|Published(?: online)?)"
-                  r"\s*:?\s*$", "", text.strip(), flags=re.IGNORECASE)
+    if "available" in low or "retrieved" in low or "url" in low or "published" in low:
+        text = _ACCESS_TAIL.sub("", text.strip())  # tried at every position: only when it can match
     return _clean(text)
 
 
@@ -576,7 +585,7 @@ _VANCOUVER = re.compile(
 
 def _cut_vancouver(text: str, item: dict[str, Any]) -> str:
     """Take ``2017;15(1):95`` (year;volume(issue):pages) by rule: one token the CRF cannot split."""
-    match = _VANCOUVER.search(text)
+    match = _VANCOUVER.search(text) if ";" in text else None  # the block has a ";" after the year
     if not match or not (match.group("iss") or match.group("pages")):
         return text
     item["issued"] = {"date-parts": [[int(match.group("year"))]]}
@@ -744,15 +753,21 @@ _CONFERENCE = re.compile(
 # GOST imprint "City: Publisher, Year": М.:, СПб.:, Moscow:, Baku:
 _GOST_IMPRINT = re.compile(r"(?:^|[\s.–—-])(?:[А-ЯA-Z][а-яa-z]{0,10}\.?)\s*:\s*[^\d\s]")
 _THESIS = re.compile(r"\bthes[ie]s\b|\bdissertation|диссертац|автореф|\bph\.?\s?d\b")
+_THESIS_HINT = re.compile(r"thes[ie]s|dissertation|диссертац|автореф|ph\.?\s?d")
+_REPORT_WORDS = ("technical report", "working paper", "report no", "tech. rep")
+_REPORT = re.compile(r"\b(?:technical report|working paper|report no|tech\. rep)")
 
 
 def _guess_type(item: dict[str, Any], raw: str, labels: set[str]) -> str:
     """CSL type from which fields are present and a few generic words."""
     low = raw.lower()
     genre = str(item.get("genre", "")).lower()
-    if _THESIS.search(genre + " " + low):
+    both = genre + " " + low
+    # The hint has no leading \b, so the regex engine skips to its first letters: most strings
+    # are rejected without trying the full pattern at every position.
+    if _THESIS_HINT.search(both) and _THESIS.search(both):
         return "thesis"
-    if re.search(r"\b(?:technical report|working paper|report no|tech\. rep)", low):
+    if any(word in low for word in _REPORT_WORDS) and _REPORT.search(low):
         return "report"
     container = str(item.get("container-title", "")).lower()
     if _CONFERENCE.search(container):
@@ -831,7 +846,8 @@ def parse_reference(raw: str) -> dict[str, Any]:
     text = _cut_identifiers(raw, item)
     text = _CITATION_NUMBER.sub("", text)
     # GOST 7.1 separates areas with ". – ": the dash is punctuation, not text of any field
-    text = _GOST_AREA_DASH.sub(" ", text)
+    if " – " in text or " — " in text or " - " in text:  # text has single spaces here
+        text = _GOST_AREA_DASH.sub(" ", text)
     labels: set[str] = set()
     if "//" in text:
         _parse_gost(text, item)
