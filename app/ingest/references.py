@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from app.ingest.identifiers import (
@@ -516,6 +518,8 @@ def _gost_leading_names(text: str) -> tuple[tuple[list[dict[str, str]], bool] | 
 def _fix_title_boundary(tokens: list[str], labels: list[str]) -> list[str]:
     """A title ends at punctuation: when the tagger cut it mid-phrase ("Role | of HLA in X,"),
     give the container's words up to the next comma or full stop back to the title."""
+    if "title" not in labels or ("container-title" not in labels and "journal" not in labels):
+        return labels  # nothing to repair: spare the walk over every token
     for i in range(1, len(tokens)):
         if (
             labels[i - 1] == "title"
@@ -567,13 +571,11 @@ def _segments(tokens: list[str], labels: list[str]) -> list[tuple[str, str]]:
     labels = _fix_title_boundary(tokens, list(labels))
     _fix_number_labels(tokens, labels)
     _fix_repeated_author(tokens, labels)
-    out: list[tuple[str, str]] = []
-    for token, label in zip(tokens, labels, strict=True):
-        if out and out[-1][0] == label:
-            out[-1] = (label, out[-1][1] + " " + token)
-        else:
-            out.append((label, token))
-    return out
+    # one join per run of a label, not one concatenation per token
+    return [
+        (label, " ".join(token for token, _ in run))
+        for label, run in groupby(zip(tokens, labels, strict=True), key=itemgetter(1))
+    ]
 
 
 _VANCOUVER = re.compile(
@@ -616,10 +618,8 @@ def _fill(segments: list[tuple[str, str]], item: dict[str, Any]) -> None:
     seen: dict[str, list[str]] = {}
     for label, text in segments:
         seen.setdefault(label, []).append(text)
-
-    def first(label: str) -> str | None:
-        values = seen.get(label)
-        return values[0] if values else None
+    firsts = {label: texts[0] for label, texts in seen.items()}
+    first = firsts.get  # the first segment of a label, or None
 
     if first("author") and _REPEAT_MARK.match(_clean(first("author") or "")):
         item["note"] = SAME_AUTHORS  # "———." repeats the previous entry's authors
