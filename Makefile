@@ -31,6 +31,7 @@ run: seed
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy app
 
 test: lint
 	$(PY) -m pytest
