@@ -23,7 +23,8 @@ IdQuery = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 SearchQuery = Annotated[
     str | None,
     Query(
-        min_length=1, max_length=500,
+        min_length=1,
+        max_length=500,
         description="Full-text search: items holding every word, any language, any case.",
     ),
 ]

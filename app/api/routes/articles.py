@@ -30,6 +30,7 @@ from app.api.params import (
     checked_list,
     checked_search,
 )
+from app.api.responses import model_json
 from app.errors import PROBLEM_RESPONSES, ProblemError
 from app.schemas import ArticlePage, ArticlePublic, Page, ReferencePublic
 from app.services import articles as article_service
@@ -87,7 +88,7 @@ def list_articles(
     order: OrderQuery = "asc",
     facets: FacetsQuery = None,
     count: CountQuery = False,
-) -> ArticlePage:
+) -> Response:
     """Articles matching every filter given, a page at a time, in a stable order.
 
     Follow `next_cursor` (or the `Link: rel="next"` header) for the next page; a cursor only
@@ -118,9 +119,10 @@ def list_articles(
     extras: dict[str, Any] = {"total": listing.total} if count else {}
     if listing.facets is not None:
         extras["facets"] = listing.facets
-    return ArticlePage(
+    page = ArticlePage(
         items=listing.items, next_cursor=paging.next_cursor(listing.next_key, response), **extras
     )
+    return model_json(page, response, exclude_unset=True)
 
 
 FieldsQuery = Annotated[
@@ -130,13 +132,12 @@ FieldsQuery = Annotated[
 ARTICLE_FIELDS = tuple(ArticlePublic.model_fields)
 
 
-def _article_response(article: ArticlePublic, fields: str | None) -> Any:
+def _article_response(article: ArticlePublic, fields: str | None) -> Response:
     chosen = checked_list(fields, "fields", ARTICLE_FIELDS)
+    headers = {"Vary": "Accept"}
     if not chosen:
-        return article
-    return JSONResponse(
-        jsonable_encoder(article.model_dump(include=set(chosen))), headers={"Vary": "Accept"}
-    )
+        return Response(article.model_dump_json(), media_type="application/json", headers=headers)
+    return JSONResponse(jsonable_encoder(article.model_dump(include=set(chosen))), headers=headers)
 
 
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -180,7 +181,6 @@ def _article_in_format(
         )
         if article is None:
             raise not_found(article_id, doi)
-        response.headers["Vary"] = "Accept"
         return _article_response(article, fields)
     found = article_service.get_article_with_references(
         session=session, article_id=article_id, doi=doi
@@ -295,4 +295,5 @@ def list_article_references(
     if not items and not reference_service.article_exists(session=session, article_id=article_id):
         raise not_found(article_id)
     response.headers["Vary"] = "Accept"
-    return Page[ReferencePublic](items=items, next_cursor=paging.next_cursor(next_key, response))
+    page = Page[ReferencePublic](items=items, next_cursor=paging.next_cursor(next_key, response))
+    return model_json(page, response)

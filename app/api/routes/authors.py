@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import PagingDep, SessionDep
 from app.api.params import checked_prefix
+from app.api.responses import model_json
 from app.errors import PROBLEM_RESPONSES, ProblemError
 from app.schemas import AuthorDetail, AuthorPublic, Page
 from app.services import authors as author_service
@@ -24,12 +25,13 @@ def list_authors(
         str | None,
         Query(min_length=1, max_length=200, description="Family name prefix (any case)."),
     ] = None,
-) -> Page[AuthorPublic]:
+) -> Response:
     """Authors in id order, each with the number of articles they signed."""
     items, next_key = author_service.list_authors(
         session=session, limit=paging.limit, q=checked_prefix(q), after=paging.after()
     )
-    return Page[AuthorPublic](items=items, next_cursor=paging.next_cursor(next_key, response))
+    page = Page[AuthorPublic](items=items, next_cursor=paging.next_cursor(next_key, response))
+    return model_json(page, response)
 
 
 @router.get(
@@ -38,9 +40,9 @@ def list_authors(
 def get_author(
     author_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="Author id.", examples=[1])],
     session: SessionDep,
-) -> AuthorDetail:
+) -> Response:
     """The author and every article they signed, newest first."""
     author = author_service.get_author(session=session, author_id=author_id)
     if author is None:
         raise ProblemError(404, f"No author with id {author_id}.", title="Author not found")
-    return author
+    return model_json(author)

@@ -57,8 +57,12 @@ def iter_dump(session_factory: SessionFactory, chunk_size: int | None = None) ->
         after: int | None = None
         while True:
             page = harvest_service.list_records(
-                session=session, query=RecordQuery(), after=after, limit=size,
-                with_articles=True, count=False,
+                session=session,
+                query=RecordQuery(),
+                after=after,
+                limit=size,
+                with_articles=True,
+                count=False,
             )
             yield b"".join(iter_articles_ndjson(page.articles))
             # Loaded rows are not needed again: keep the identity map from growing.
@@ -75,8 +79,12 @@ def iter_dump(session_factory: SessionFactory, chunk_size: int | None = None) ->
     responses={
         200: {
             "description": "One `ArticlePublic` JSON document per line, in id order.",
-            "content": {MEDIA_TYPE: {"schema": {"type": "string"},
-                                     "example": '{"id":1,"title":{"en":"..."},...}\n'}},
+            "content": {
+                MEDIA_TYPE: {
+                    "schema": {"type": "string"},
+                    "example": '{"id":1,"title":{"en":"..."},...}\n',
+                }
+            },
         },
         500: {
             "description": "The database failed before the stream started.",

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import PagingDep, SessionDep
 from app.api.params import IdQuery, YearQuery
+from app.api.responses import model_json
 from app.errors import PROBLEM_RESPONSES, ProblemError
 from app.schemas import IssueDetail, IssuePublic, JournalPublic, Page
 from app.services import journals as journal_service
@@ -21,21 +22,22 @@ IssueId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Issue id.", examp
 @journals_router.get("", summary="List journals", response_model=Page[JournalPublic])
 def list_journals(
     session: SessionDep, paging: PagingDep, response: Response
-) -> Page[JournalPublic]:
+) -> Response:
     """Journals in id order, with titles by language, ISSNs and counts."""
     items, next_key = journal_service.list_journals(
         session=session, limit=paging.limit, after=paging.after()
     )
-    return Page[JournalPublic](items=items, next_cursor=paging.next_cursor(next_key, response))
+    page = Page[JournalPublic](items=items, next_cursor=paging.next_cursor(next_key, response))
+    return model_json(page, response)
 
 
 @journals_router.get("/{journal_id}", summary="Get one journal", response_model=JournalPublic)
-def get_journal(journal_id: JournalId, session: SessionDep) -> JournalPublic:
+def get_journal(journal_id: JournalId, session: SessionDep) -> Response:
     """One journal with its issue and article counts."""
     journal = journal_service.get_journal(session=session, journal_id=journal_id)
     if journal is None:
         raise ProblemError(404, f"No journal with id {journal_id}.", title="Journal not found")
-    return journal
+    return model_json(journal)
 
 
 @issues_router.get("", summary="List issues", response_model=Page[IssuePublic])
@@ -45,20 +47,21 @@ def list_issues(
     response: Response,
     journal: Annotated[IdQuery, Query(description="Journal id.")] = None,
     year: YearQuery = None,
-) -> Page[IssuePublic]:
+) -> Response:
     """Issues in id order, each with its article count."""
     items, next_key = journal_service.list_issues(
         session=session, limit=paging.limit, journal=journal, year=year, after=paging.after()
     )
-    return Page[IssuePublic](items=items, next_cursor=paging.next_cursor(next_key, response))
+    page = Page[IssuePublic](items=items, next_cursor=paging.next_cursor(next_key, response))
+    return model_json(page, response)
 
 
 @issues_router.get(
     "/{issue_id}", summary="Get one issue with its articles", response_model=IssueDetail
 )
-def get_issue(issue_id: IssueId, session: SessionDep) -> IssueDetail:
+def get_issue(issue_id: IssueId, session: SessionDep) -> Response:
     """The issue, its journal and its articles."""
     issue = journal_service.get_issue(session=session, issue_id=issue_id)
     if issue is None:
         raise ProblemError(404, f"No issue with id {issue_id}.", title="Issue not found")
-    return issue
+    return model_json(issue)

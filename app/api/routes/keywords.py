@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.api.deps import PagingDep, SessionDep
 from app.api.params import LangQuery, checked_prefix
+from app.api.responses import model_json
 from app.errors import PROBLEM_RESPONSES
 from app.schemas import KeywordPublic, Page
 from app.services import keywords as keyword_service
@@ -26,9 +27,10 @@ def list_keywords(
     q: Annotated[
         str | None, Query(min_length=1, max_length=200, description="Term prefix (any case).")
     ] = None,
-) -> Page[KeywordPublic]:
+) -> Response:
     """Distinct terms (case-insensitive) by language, then term, with how many articles use them."""
     items, next_key = keyword_service.list_keywords(
         session=session, limit=paging.limit, lang=lang, q=checked_prefix(q), after=paging.after()
     )
-    return Page[KeywordPublic](items=items, next_cursor=paging.next_cursor(next_key, response))
+    page = Page[KeywordPublic](items=items, next_cursor=paging.next_cursor(next_key, response))
+    return model_json(page, response)

@@ -388,8 +388,10 @@ async def _arguments(request: Request) -> list[tuple[str, str]]:
 
 
 _ARGUMENT_DOCS: dict[str, tuple[str, str]] = {
-    "verb": ("Identify, ListMetadataFormats, ListSets, GetRecord, ListIdentifiers or "
-             "ListRecords.", "ListRecords"),
+    "verb": (
+        "Identify, ListMetadataFormats, ListSets, GetRecord, ListIdentifiers or ListRecords.",
+        "ListRecords",
+    ),
     "identifier": ("A record identifier, oai:<host>:article/<id>.", "oai:example.org:article/1"),
     "metadataPrefix": ("The metadata format: oai_dc.", "oai_dc"),
     "from": ("Lower bound of datestamps, YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC).", "2021-01-01"),
@@ -398,8 +400,14 @@ _ARGUMENT_DOCS: dict[str, tuple[str, str]] = {
     "resumptionToken": ("Token from the previous page of a list; exclusive.", "eyJ...signature"),
 }
 _QUERY_PARAMETERS = [
-    {"name": name, "in": "query", "required": False, "description": doc,
-     "schema": {"type": "string"}, "example": example}
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": doc,
+        "schema": {"type": "string"},
+        "example": example,
+    }
     for name, (doc, example) in _ARGUMENT_DOCS.items()
 ]
 _FORM_BODY = {
@@ -413,8 +421,11 @@ _FORM_BODY = {
                     for name, (doc, _example) in _ARGUMENT_DOCS.items()
                 },
             },
-            "example": {"verb": "GetRecord", "identifier": "oai:example.org:article/1",
-                        "metadataPrefix": "oai_dc"},
+            "example": {
+                "verb": "GetRecord",
+                "identifier": "oai:example.org:article/1",
+                "metadataPrefix": "oai_dc",
+            },
         }
     },
 }
@@ -422,9 +433,12 @@ _XML_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "An OAI-PMH response; protocol errors are <error code=...> elements "
         "inside it, with HTTP 200, as the protocol defines.",
-        "content": {"text/xml": {"schema": {"type": "string"},
-                                 "example": "<OAI-PMH xmlns=\"http://www.openarchives.org/OAI/"
-                                            "2.0/\">...</OAI-PMH>"}},
+        "content": {
+            "text/xml": {
+                "schema": {"type": "string"},
+                "example": '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">...</OAI-PMH>',
+            }
+        },
     }
 }
 _NOT_A_FORM: dict[int | str, dict[str, Any]] = {

@@ -25,6 +25,7 @@ from app.api.params import (
     checked_list,
     checked_search,
 )
+from app.api.responses import model_json
 from app.config import get_settings
 from app.errors import PROBLEM_RESPONSES, ProblemError, invalid_parameter
 from app.ingest.references import parse_references as parse_reference_strings
@@ -56,7 +57,7 @@ def list_references(
         str | None, Query(description="Comma-separated facets to count: year, container.")
     ] = None,
     count: CountQuery = False,
-) -> ReferencePage:
+) -> Response:
     """Every stored reference matching all filters given, in id order, with its CSL-JSON."""
     filters = reference_service.ReferenceFilters(
         doi=checked_doi(doi), year=year, container=container, q=checked_search(q), article=article
@@ -72,7 +73,8 @@ def list_references(
     extras: dict[str, Any] = {"total": total} if count else {}
     if found is not None:
         extras["facets"] = found
-    return ReferencePage(items=items, next_cursor=paging.next_cursor(next_key, response), **extras)
+    page = ReferencePage(items=items, next_cursor=paging.next_cursor(next_key, response), **extras)
+    return model_json(page, response, exclude_unset=True)
 
 
 MAX_CITATION_LENGTH = 10_000
@@ -140,4 +142,4 @@ def get_reference(
     if not is_default_json(chosen):
         return rendered(chosen, "reference", reference, filename=f"reference-{reference.id}")
     response.headers["Vary"] = "Accept"
-    return reference
+    return model_json(reference, response)
