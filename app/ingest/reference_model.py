@@ -165,12 +165,10 @@ def _token_features(token: str) -> tuple[list[str], list[str]]:
         first = word[0]
         if first.isupper():
             feats.append("cap")
-            ctx.append("cap")
             if len(word) > 1 and word.isupper():
                 feats.append("allcap")
         elif first.islower():
             feats.append("lower")
-            ctx.append("lower")
         if word.isascii():
             has_digit = _ASCII_DIGIT.search(word) is not None
         else:
@@ -184,13 +182,11 @@ def _token_features(token: str) -> tuple[list[str], list[str]]:
             feats.append("script=" + name.split(" ", 1)[0])
     if has_digit and _YEAR.match(token):  # a year, a range: both need a digit
         feats.append("year")
-        ctx.append("year")
     short = len(word) <= 6
     if short and _ROMAN.match(word):
         feats.append("roman")
     if short and "." in token and _INITIALS.match(token):
         feats.append("initial")
-        ctx.append("initial")
     if has_digit and _RANGE.search(token):
         feats.append("range")
     if "http" in low or "www." in low or "://" in low:
@@ -206,7 +202,11 @@ def _token_features(token: str) -> tuple[list[str], list[str]]:
     return feats, ctx
 
 
-_CONTEXT = ("w=", "sh=", "last=", "lex=", "cap", "initial", "year", "lower")
+# Case, initial and year marks of neighbours are left out: they carried little weight next to the
+# neighbour's word and shape, and each cost an attribute per neighbour for crfsuite to convert.
+_CONTEXT = ("w=", "sh=", "last=", "lex=")
+# ...and two tokens away the last character too (the shape mostly says it).
+_FAR_CONTEXT = ("w=", "sh=", "lex=")
 _OFFSETS = (-2, -1, 1, 2)
 _PREFIXES = tuple(f"{offset}:" for offset in _OFFSETS)
 _POS = tuple("pos=" + str(i) for i in range(10))
@@ -234,7 +234,7 @@ _Row = tuple[int, tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...], tuple
 _STOP, _YEAR_FLAG = 1, 2
 _EDGE: _Row = (0, (), (), (), (), ())  # padding past either end of a sequence
 
-# Neighbour views of a token's context features after its word (shape, last character, case...):
+# Neighbour views of a token's context features after its word (shape, last character, lexicon):
 # a few thousand combinations cover nearly all tokens, so new words skip most of the view work.
 _VIEW_SETS: dict[tuple[str, ...], _Views] = {}
 _VIEW_SETS_SIZE = 8192
@@ -271,7 +271,7 @@ def _known_row(token: str) -> _Row:
         b = b if wb is None else (wb, *b)
         c = c if wc is None else (wc, *c)
         d = d if wd is None else (wd, *d)
-    flags = (_STOP if token_stops(token, ctx) else 0) | (_YEAR_FLAG if "year" in ctx else 0)
+    flags = (_STOP if token_stops(token, feats) else 0) | (_YEAR_FLAG if "year" in feats else 0)
     return (flags, own, a, b, c, d)
 
 
@@ -331,7 +331,7 @@ def sequence_features(tokens: list[str], known_only: bool = False) -> list[list[
     out: list[list[str]] = []
     stops = 0  # sentence-like stops (a full stop not after an initial) seen so far
     seen_year = False
-    for i, (own, ctx) in enumerate(views):
+    for i, (own, _ctx) in enumerate(views):
         row = [*own, _POS[min(9, i * 10 // n)], _STOPS[min(stops, 4)]]
         if seen_year:
             row.append("afteryear")
@@ -341,20 +341,24 @@ def sequence_features(tokens: list[str], known_only: bool = False) -> list[list[
             row.append("EOS")
         for offset, prefix in zip(_OFFSETS, _PREFIXES, strict=True):
             if 0 <= i + offset < n:
-                row += [prefix + f for f in views[i + offset][1]]
+                ctx = views[i + offset][1]
+                if offset in (-2, 2):
+                    ctx = [f for f in ctx if f.startswith(_FAR_CONTEXT)]
+                row += [prefix + f for f in ctx]
         if known_only:
             row = [f for f in row if f in _KNOWN]
         out.append(row)
-        if token_stops(tokens[i], ctx):
+        if token_stops(tokens[i], own):
             stops += 1
-        if "year" in ctx:
+        if "year" in own:
             seen_year = True
     return out
 
 
-def token_stops(token: str, ctx: list[str]) -> bool:
-    """A sentence-like stop: a full stop (or ?/!) that does not end an initial."""
-    return token.endswith((".", "?", "!")) and "initial" not in ctx
+def token_stops(token: str, feats: list[str]) -> bool:
+    """A sentence-like stop: a full stop (or ?/!) that does not end an initial (``feats`` are the
+    token's own features)."""
+    return token.endswith((".", "?", "!")) and "initial" not in feats
 
 
 def read_dataset(path: Path) -> Iterator[list[tuple[str, str]]]:
