@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
 from app.config import get_settings
@@ -32,25 +33,40 @@ LocaleQuery = Annotated[
 ]
 
 
-def choose_format(
+@dataclass(frozen=True)
+class ExportRequest:
+    """What a request asks for: its `Accept` header, and `?format=`, `style`, `locale`."""
+
+    accept: str | None
+    format: str | None
+    style: str | None
+    locale: str | None
+
+    def choose(self, kind: Kind) -> Negotiated:
+        """The exporter for this request, or a 406 problem listing what is available."""
+        try:
+            return negotiate(self.accept, self.format, kind, style=self.style, locale=self.locale)
+        except NotAcceptable as exc:
+            raise ProblemError(
+                406,
+                f"{exc.detail} Use ?format= or Accept with one of the listed formats.",
+                title="Not Acceptable",
+                available=exc.available or available_formats(kind),
+                headers={"Vary": "Accept"},
+            ) from None
+
+
+async def export_request(
     request: Request,
-    kind: Kind,
-    format: str | None,
-    *,
-    style: str | None = None,
-    locale: str | None = None,
-) -> Negotiated:
-    """The exporter for this request, or a 406 problem listing what is available."""
-    try:
-        return negotiate(request.headers.get("accept"), format, kind, style=style, locale=locale)
-    except NotAcceptable as exc:
-        raise ProblemError(
-            406,
-            f"{exc.detail} Use ?format= or Accept with one of the listed formats.",
-            title="Not Acceptable",
-            available=exc.available or available_formats(kind),
-            headers={"Vary": "Accept"},
-        ) from None
+    format: FormatQuery = None,
+    style: StyleQuery = None,
+    locale: LocaleQuery = None,
+) -> ExportRequest:
+    # async: a plain function dependency would cost a thread-pool hop on every request.
+    return ExportRequest(request.headers.get("accept"), format, style, locale)
+
+
+ExportDep = Annotated[ExportRequest, Depends(export_request)]
 
 
 def is_default_json(chosen: Negotiated) -> bool:

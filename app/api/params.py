@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection
 from typing import Annotated, Literal
 
 from fastapi import Query
@@ -58,7 +58,7 @@ def checked_search(value: str | None, name: str = "q") -> str | None:
     return value
 
 
-def checked_list(value: str | None, name: str, allowed: Sequence[str]) -> list[str]:
+def checked_list(value: str | None, name: str, allowed: Collection[str]) -> list[str]:
     """A comma-separated choice list, e.g. ``facets=year,lang``; unknown names are a 422."""
     if not value:
         return []

@@ -24,14 +24,15 @@ from app.schemas import (
 from app.schemas import (
     ArticlePublic,
     ArticleSummary,
-    FacetCount,
     GalleyPublic,
     IssueSummary,
     JournalSummary,
     ReferencePublic,
 )
 from app.search import fold, search_condition
-from app.services.listing import SortKey, fetch_page
+from app.services.facets import Facet
+from app.services.facets import count as facet_count
+from app.services.listing import Listing, SortKey, fetch_page
 
 
 @dataclass
@@ -263,22 +264,16 @@ def get_articles(*, session: Session, article_ids: Sequence[int]) -> list[Articl
     return [article for article, _refs in found]
 
 
-def get_article_with_references(
-    *, session: Session, article_id: int | None = None, doi: str | None = None
+def find_article(
+    *,
+    session: Session,
+    article_id: int | None = None,
+    doi: str | None = None,
+    references: bool = False,
 ) -> tuple[ArticlePublic, list[ReferencePublic]] | None:
-    """One article (by id or DOI) and its reference list, for the export formats."""
-    condition = col(Article.id) == article_id if doi is None else col(Article.doi) == doi
-    found, _total = _full_articles(session, condition, references=True)
-    return found[0] if found else None
-
-
-def get_article_by_doi(*, session: Session, doi: str) -> ArticlePublic | None:
-    found, _total = _full_articles(session, col(Article.doi) == doi)
-    return found[0][0] if found else None
-
-
-def get_article(*, session: Session, article_id: int) -> ArticlePublic | None:
-    found = get_articles(session=session, article_ids=[article_id])
+    """One article by id or DOI, with its reference list when asked (exports): three statements."""
+    condition = col(Article.doi) == doi if doi is not None else col(Article.id) == article_id
+    found, _total = _full_articles(session, condition, references=references)
     return found[0] if found else None
 
 
@@ -331,16 +326,36 @@ ARTICLE_SORTS: dict[str, tuple[tuple[Any, ...], tuple[type, ...]]] = {
     "published": ((col(Article.sort_date), col(Article.id)), (str, int)),
     "title": ((col(Article.sort_title), col(Article.id)), (str, int)),
 }
-ARTICLE_FACETS = ("year", "lang", "keyword")
-FACET_SIZE = 20
-
-
-@dataclass
-class ArticleListing:
-    items: list[ArticleSummary]
-    next_key: list[Any] | None
-    total: int | None = None
-    facets: dict[str, list[FacetCount]] | None = None
+ARTICLE_FACETS: dict[str, Facet] = {
+    facet.name: facet
+    for facet in (
+        Facet(
+            "year",
+            col(Article.year),
+            col(Article.id),
+            (col(Article.year),),
+            where=(col(Article.year).is_not(None),),
+        ),
+        Facet(
+            "lang",
+            col(ArticleText.lang),
+            col(ArticleText.article_id),
+            (col(ArticleText.lang),),
+            where=(col(ArticleText.kind) == "title",),
+            distinct=True,
+        ),
+        Facet(
+            # Terms differing only in case are one keyword; the value shown is one spelling of it.
+            "keyword",
+            func.min(col(Keyword.term)),
+            col(Keyword.article_id),
+            (col(Keyword.lang), col(Keyword.term_folded)),
+            lang=col(Keyword.lang),
+            distinct=True,
+            top=True,
+        ),
+    )
+}
 
 
 def summaries(session: Session, articles: Sequence[Article]) -> list[ArticleSummary]:
@@ -360,71 +375,6 @@ def summaries(session: Session, articles: Sequence[Article]) -> list[ArticleSumm
     ]
 
 
-def _facet_queries(matching: Any, wanted: Sequence[str], count: bool) -> list[Any]:
-    """One SELECT per facet (and the total), shaped (facet, value, lang, count) for a UNION ALL."""
-    none = cast(null(), String)
-    queries: list[Any] = []
-    if "year" in wanted:
-        queries.append(
-            select(literal("year", String), cast(col(Article.year), String), none, func.count())
-            .where(col(Article.id).in_(matching), col(Article.year).is_not(None))
-            .group_by(col(Article.year))
-        )
-    if "lang" in wanted:
-        queries.append(
-            select(
-                literal("lang", String),
-                col(ArticleText.lang),
-                none,
-                func.count(col(ArticleText.article_id).distinct()),
-            )
-            .where(col(ArticleText.kind) == "title", col(ArticleText.article_id).in_(matching))
-            .group_by(col(ArticleText.lang))
-        )
-    if "keyword" in wanted:
-        counted = func.count(col(Keyword.article_id).distinct())
-        top = (
-            select(
-                literal("keyword", String).label("facet"),
-                func.min(col(Keyword.term)).label("value"),
-                col(Keyword.lang).label("lang"),
-                counted.label("n"),
-            )
-            .where(col(Keyword.article_id).in_(matching))
-            .group_by(col(Keyword.lang), col(Keyword.term_folded))
-            .order_by(counted.desc(), func.min(col(Keyword.term)))
-            .limit(FACET_SIZE)
-            .subquery()
-        )
-        queries.append(select(top.c.facet, top.c.value, top.c.lang, top.c.n))
-    if count:
-        queries.append(
-            select(literal("total", String), none, none, func.count()).where(
-                col(Article.id).in_(matching)
-            )
-        )
-    return queries
-
-
-def facet_counts(
-    session: Session, queries: list[Any]
-) -> tuple[dict[str, list[FacetCount]], int | None]:
-    """Run every facet and the total as one statement; split the rows back per facet."""
-    facets: dict[str, list[FacetCount]] = {}
-    total = None
-    if not queries:
-        return facets, total
-    rows = session.execute(union_all(*queries) if len(queries) > 1 else queries[0]).all()
-    for facet, value, lang, number in rows:
-        if facet == "total":
-            total = number
-        else:
-            facets.setdefault(facet, []).append(FacetCount(value=value, count=number, lang=lang))
-    for name, counts in facets.items():
-        counts.sort(key=lambda c: (-c.count, c.value) if name == "keyword" else (c.value,))
-    return facets, total
-
-
 def list_articles(
     *,
     session: Session,
@@ -435,7 +385,7 @@ def list_articles(
     after: Sequence[Any] | None = None,
     facets: Sequence[str] = (),
     count: bool = False,
-) -> ArticleListing:
+) -> Listing[ArticleSummary]:
     """One page of matching articles: at most three statements (page, titles, facets+total)."""
     dialect = session.get_bind().dialect.name
     conditions = filters.conditions(dialect)
@@ -447,10 +397,11 @@ def list_articles(
     if more and articles:
         last = articles[-1]
         next_key = [getattr(last, column.key) for column in columns]
-    listing = ArticleListing(items, next_key)
-    if facets or count:
-        matching = select(col(Article.id)).where(*conditions)
-        found, total = facet_counts(session, _facet_queries(matching, facets, count))
-        listing.facets = {name: found.get(name, []) for name in facets} if facets else None
-        listing.total = total
-    return listing
+    found, total = facet_count(
+        session,
+        facets=[ARTICLE_FACETS[name] for name in facets],
+        item=col(Article.id),
+        matching=select(col(Article.id)).where(*conditions),
+        total=count,
+    )
+    return Listing(items, next_key, total, found)

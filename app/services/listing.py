@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, or_
 from sqlmodel import Session
 
 from app.errors import ProblemError
+from app.schemas import FacetCount
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -39,21 +42,45 @@ class SortKey:
 
 
 def keyset_page(
-    query: Select[Any], sort: SortKey, after: Sequence[Any] | None, limit: int
+    query: Select[Any], sort: SortKey, after: Sequence[Any] | None, limit: int | None
 ) -> Select[Any]:
+    """The rows after ``after`` in ``sort`` order: ``limit + 1`` of them (to know whether more
+    follow), or all of them when ``limit`` is None (an export of a whole, bounded list)."""
     if after is not None:
         query = query.where(sort.after(after))
-    return query.order_by(*sort.order_by()).limit(limit + 1)
+    query = query.order_by(*sort.order_by())
+    return query if limit is None else query.limit(limit + 1)
 
 
-def split_page(rows: Sequence[Any], limit: int) -> tuple[list[Any], bool]:
+def split_page(rows: Sequence[Any], limit: int | None) -> tuple[list[Any], bool]:
     """The rows of this page, and whether there is another one."""
+    if limit is None:
+        return list(rows), False
     return list(rows[:limit]), len(rows) > limit
 
 
 def fetch_page(
-    session: Session, query: Any, sort: SortKey, after: Sequence[Any] | None, limit: int
+    session: Session, query: Any, sort: SortKey, after: Sequence[Any] | None, limit: int | None
 ) -> tuple[list[Any], bool]:
     """Run one keyset page: its rows, and whether another page follows."""
     page: Any = keyset_page(query, sort, after, limit)
     return split_page(session.exec(page).all(), limit)
+
+
+@dataclass
+class Listing(Generic[T]):
+    """A page of a listing: its items, the key to continue after, and what was asked beside."""
+
+    items: list[T]
+    next_key: list[Any] | None
+    total: int | None = None
+    facets: dict[str, list[FacetCount]] | None = None
+
+    def extras(self) -> dict[str, Any]:
+        """``total`` and ``facets`` for the response, only those the request asked for."""
+        found: dict[str, Any] = {}
+        if self.total is not None:
+            found["total"] = self.total
+        if self.facets is not None:
+            found["facets"] = self.facets
+        return found

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from app.models import Article, Issue, Journal
 from app.schemas import ArticlePublic
 from app.services.articles import article_page, get_articles
+from app.services.listing import split_page
 
 PAGE_SIZE = 100
 # Ids beyond a 32-bit integer cannot exist, and PostgreSQL refuses to compare with them.
@@ -207,9 +208,9 @@ def list_records(
     ).where(*conditions)
     if after is not None:
         page = page.where(col(Article.id) > after)
-    rows = session.execute(page.order_by(col(Article.id)).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, more = split_page(
+        session.execute(page.order_by(col(Article.id)).limit(limit + 1)).all(), limit
+    )
     headers = [RecordHeader(row[0], row[1], row[2], row[3]) for row in rows]
     return RecordPage(
         headers=headers,

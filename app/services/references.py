@@ -6,20 +6,39 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, cast, func, literal, null
 from sqlmodel import Session, col, select
 
 from app.models import Article
 from app.models import Reference as ReferenceRow
-from app.schemas import FacetCount, ReferencePublic
+from app.schemas import ReferencePublic
 from app.search import fold_spaces, search_condition
-from app.services.articles import facet_counts
-from app.services.listing import SortKey, fetch_page
+from app.services.facets import Facet
+from app.services.facets import count as facet_count
+from app.services.listing import Listing, SortKey, fetch_page
 
 BY_POSITION = SortKey((col(ReferenceRow.position),), (int,))
 BY_ID = SortKey((col(ReferenceRow.id),), (int,))
-REFERENCE_FACETS = ("year", "container")
-FACET_SIZE = 20
+REFERENCE_FACETS: dict[str, Facet] = {
+    facet.name: facet
+    for facet in (
+        Facet(
+            "year",
+            col(ReferenceRow.year),
+            col(ReferenceRow.id),
+            (col(ReferenceRow.year),),
+            where=(col(ReferenceRow.year).is_not(None),),
+            top=True,
+        ),
+        Facet(
+            "container",
+            col(ReferenceRow.container_title),
+            col(ReferenceRow.id),
+            (col(ReferenceRow.container_title),),
+            where=(col(ReferenceRow.container_title).is_not(None),),
+            top=True,
+        ),
+    )
+}
 
 
 def reference_public(row: ReferenceRow) -> ReferencePublic:
@@ -41,21 +60,13 @@ def article_exists(*, session: Session, article_id: int) -> bool:
 
 
 def list_article_references(
-    *, session: Session, article_id: int, limit: int, after: Sequence[Any] | None = None
+    *, session: Session, article_id: int, limit: int | None, after: Sequence[Any] | None = None
 ) -> tuple[list[ReferencePublic], list[Any] | None]:
+    """An article's references in printed order: a page, or the whole list when ``limit`` is
+    None (exports render it as one document)."""
     query = select(ReferenceRow).where(col(ReferenceRow.article_id) == article_id)
     rows, more = fetch_page(session, query, BY_POSITION, after, limit)
     return [reference_public(r) for r in rows], ([rows[-1].position] if more and rows else None)
-
-
-def all_article_references(*, session: Session, article_id: int) -> list[ReferencePublic]:
-    """The whole list, for exports that render it as one document."""
-    query = (
-        select(ReferenceRow)
-        .where(col(ReferenceRow.article_id) == article_id)
-        .order_by(col(ReferenceRow.position))
-    )
-    return [reference_public(r) for r in session.exec(query).all()]
 
 
 def get_reference(*, session: Session, reference_id: int) -> ReferencePublic | None:
@@ -78,9 +89,7 @@ class ReferenceFilters:
         if self.year is not None:
             found.append(col(ReferenceRow.year) == self.year)
         if self.container is not None:
-            found.append(
-                col(ReferenceRow.container_folded) == fold_spaces(self.container)
-            )
+            found.append(col(ReferenceRow.container_folded) == fold_spaces(self.container))
         if self.article is not None:
             found.append(col(ReferenceRow.article_id) == self.article)
         if self.q is not None:
@@ -88,39 +97,6 @@ class ReferenceFilters:
                 search_condition(col(ReferenceRow.id), dialect, "search_reference", self.q)
             )
         return found
-
-
-def _facet_queries(matching: Any, wanted: Sequence[str], count: bool) -> list[Any]:
-    none = cast(null(), String)
-    queries: list[Any] = []
-    for facet, column in (
-        ("year", col(ReferenceRow.year)),
-        ("container", col(ReferenceRow.container_title)),
-    ):
-        if facet not in wanted:
-            continue
-        counted = func.count()
-        top = (
-            select(
-                literal(facet, String).label("facet"),
-                cast(column, String).label("value"),
-                none.label("lang"),
-                counted.label("n"),
-            )
-            .where(col(ReferenceRow.id).in_(matching), column.is_not(None))
-            .group_by(column)
-            .order_by(counted.desc(), column)
-            .limit(FACET_SIZE)
-            .subquery()
-        )
-        queries.append(select(top.c.facet, top.c.value, top.c.lang, top.c.n))
-    if count:
-        queries.append(
-            select(literal("total", String), none, none, func.count()).where(
-                col(ReferenceRow.id).in_(matching)
-            )
-        )
-    return queries
 
 
 def list_references(
@@ -131,16 +107,17 @@ def list_references(
     after: Sequence[Any] | None = None,
     facets: Sequence[str] = (),
     count: bool = False,
-) -> tuple[list[ReferencePublic], list[Any] | None, int | None, dict[str, list[FacetCount]] | None]:
+) -> Listing[ReferencePublic]:
     """References across the corpus, by id: two statements at most (page, facets+total)."""
     conditions = filters.conditions(session.get_bind().dialect.name)
     query = select(ReferenceRow).where(*conditions)
     rows, more = fetch_page(session, query, BY_ID, after, limit)
-    total = None
-    found_facets = None
-    if facets or count:
-        matching = select(col(ReferenceRow.id)).where(*conditions)
-        found, total = facet_counts(session, _facet_queries(matching, facets, count))
-        found_facets = {name: found.get(name, []) for name in facets} if facets else None
+    found, total = facet_count(
+        session,
+        facets=[REFERENCE_FACETS[name] for name in facets],
+        item=col(ReferenceRow.id),
+        matching=select(col(ReferenceRow.id)).where(*conditions),
+        total=count,
+    )
     next_key = [rows[-1].id] if more and rows else None
-    return [reference_public(r) for r in rows], next_key, total, found_facets
+    return Listing([reference_public(r) for r in rows], next_key, total, found)

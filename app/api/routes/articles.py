@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
 from app.api.deps import PagingDep, SessionDep
-from app.api.negotiation import (
-    FormatQuery,
-    LocaleQuery,
-    StyleQuery,
-    choose_format,
-    is_default_json,
-    rendered,
-)
+from app.api.negotiation import ExportDep, ExportRequest, is_default_json, rendered
 from app.api.params import (
     CountQuery,
     DoiQuery,
@@ -116,11 +109,10 @@ def list_articles(
         facets=checked_list(facets, "facets", article_service.ARTICLE_FACETS),
         count=count,
     )
-    extras: dict[str, Any] = {"total": listing.total} if count else {}
-    if listing.facets is not None:
-        extras["facets"] = listing.facets
     page = ArticlePage(
-        items=listing.items, next_cursor=paging.next_cursor(listing.next_key, response), **extras
+        items=listing.items,
+        next_cursor=paging.next_cursor(listing.next_key, response),
+        **listing.extras(),
     )
     return model_json(page, response, exclude_unset=True)
 
@@ -161,33 +153,23 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def _article_in_format(
-    request: Request,
-    response: Response,
+    export: ExportRequest,
     session: Session,
     fields: str | None,
-    format: str | None,
-    style: str | None,
-    locale: str | None,
     *,
     article_id: int | None = None,
     doi: str | None = None,
-) -> Any:
-    chosen = choose_format(request, "article", format, style=style, locale=locale)
-    if is_default_json(chosen):
-        article = (
-            article_service.get_article_by_doi(session=session, doi=doi)
-            if doi is not None
-            else article_service.get_article(session=session, article_id=article_id or 0)
-        )
-        if article is None:
-            raise not_found(article_id, doi)
-        return _article_response(article, fields)
-    found = article_service.get_article_with_references(
-        session=session, article_id=article_id, doi=doi
+) -> Response:
+    chosen = export.choose("article")
+    as_json = is_default_json(chosen)
+    found = article_service.find_article(
+        session=session, article_id=article_id, doi=doi, references=not as_json
     )
     if found is None:
         raise not_found(article_id, doi)
     article, references = found
+    if as_json:
+        return _article_response(article, fields)
     return rendered(
         chosen, "article", article, references=references, filename=f"article-{article.id}"
     )
@@ -200,20 +182,13 @@ def _article_in_format(
     responses=EXPORT_RESPONSES,
 )
 def get_article_by_doi(
-    request: Request,
-    response: Response,
     doi: Annotated[str, Path(description="The DOI, in any printed form.", examples=["10.1000/1"])],
     session: SessionDep,
+    export: ExportDep,
     fields: FieldsQuery = None,
-    format: FormatQuery = None,
-    style: StyleQuery = None,
-    locale: LocaleQuery = None,
-) -> Any:
+) -> Response:
     """The same document as `/articles/{id}`, found by DOI (case-insensitive, any prefix)."""
-    normalized = checked_doi(doi, "doi")
-    return _article_in_format(
-        request, response, session, fields, format, style, locale, doi=normalized
-    )
+    return _article_in_format(export, session, fields, doi=checked_doi(doi, "doi"))
 
 
 @router.get(
@@ -223,23 +198,14 @@ def get_article_by_doi(
     responses=EXPORT_RESPONSES,
 )
 def get_article(
-    request: Request,
-    response: Response,
-    article_id: ArticleId,
-    session: SessionDep,
-    fields: FieldsQuery = None,
-    format: FormatQuery = None,
-    style: StyleQuery = None,
-    locale: LocaleQuery = None,
-) -> Any:
+    article_id: ArticleId, session: SessionDep, export: ExportDep, fields: FieldsQuery = None
+) -> Response:
     """Journal, issue, localized title and abstract, keywords by language, galleys, authors.
 
     Other formats by `Accept` (the media types doi.org content negotiation uses) or `?format=`;
     `fields=` selects top-level fields of the JSON.
     """
-    return _article_in_format(
-        request, response, session, fields, format, style, locale, article_id=article_id
-    )
+    return _article_in_format(export, session, fields, article_id=article_id)
 
 
 REFERENCE_LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -263,37 +229,30 @@ REFERENCE_LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
     responses=REFERENCE_LIST_RESPONSES,
 )
 def list_article_references(
-    request: Request,
     article_id: ArticleId,
     session: SessionDep,
     paging: PagingDep,
     response: Response,
-    format: FormatQuery = None,
-    style: StyleQuery = None,
-    locale: LocaleQuery = None,
-) -> Any:
+    export: ExportDep,
+) -> Response:
     """The reference list in printed order: raw text as printed, DOI and CSL-JSON.
 
     JSON is paged by cursor; other formats (`?format=bibtex`, `ris`, `csl-json`, `citation`)
     return the whole list as one document.
     """
-    chosen = choose_format(request, "references", format, style=style, locale=locale)
-    if not is_default_json(chosen):
-        references = reference_service.all_article_references(
-            session=session, article_id=article_id
-        )
-        if not references and not reference_service.article_exists(
-            session=session, article_id=article_id
-        ):
-            raise not_found(article_id)
-        return rendered(
-            chosen, "references", references, filename=f"article-{article_id}-references"
-        )
+    chosen = export.choose("references")
+    as_json = is_default_json(chosen)
+    # Exports are one document of the whole list; JSON is paged.
     items, next_key = reference_service.list_article_references(
-        session=session, article_id=article_id, limit=paging.limit, after=paging.after()
+        session=session,
+        article_id=article_id,
+        limit=paging.limit if as_json else None,
+        after=paging.after() if as_json else None,
     )
     if not items and not reference_service.article_exists(session=session, article_id=article_id):
         raise not_found(article_id)
+    if not as_json:
+        return rendered(chosen, "references", items, filename=f"article-{article_id}-references")
     response.headers["Vary"] = "Accept"
     page = Page[ReferencePublic](items=items, next_cursor=paging.next_cursor(next_key, response))
     return model_json(page, response)

@@ -20,9 +20,7 @@ IssueId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Issue id.", examp
 
 
 @journals_router.get("", summary="List journals", response_model=Page[JournalPublic])
-def list_journals(
-    session: SessionDep, paging: PagingDep, response: Response
-) -> Response:
+def list_journals(session: SessionDep, paging: PagingDep, response: Response) -> Response:
     """Journals in id order, with titles by language, ISSNs and counts."""
     items, next_key = journal_service.list_journals(
         session=session, limit=paging.limit, after=paging.after()

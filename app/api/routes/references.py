@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import PagingDep, SessionDep
-from app.api.negotiation import (
-    FormatQuery,
-    LocaleQuery,
-    StyleQuery,
-    choose_format,
-    is_default_json,
-    rendered,
-)
+from app.api.negotiation import ExportDep, is_default_json, rendered
 from app.api.params import (
     CountQuery,
     DoiQuery,
@@ -62,7 +55,7 @@ def list_references(
     filters = reference_service.ReferenceFilters(
         doi=checked_doi(doi), year=year, container=container, q=checked_search(q), article=article
     )
-    items, next_key, total, found = reference_service.list_references(
+    listing = reference_service.list_references(
         session=session,
         filters=filters,
         limit=paging.limit,
@@ -70,10 +63,11 @@ def list_references(
         facets=checked_list(facets, "facets", reference_service.REFERENCE_FACETS),
         count=count,
     )
-    extras: dict[str, Any] = {"total": total} if count else {}
-    if found is not None:
-        extras["facets"] = found
-    page = ReferencePage(items=items, next_cursor=paging.next_cursor(next_key, response), **extras)
+    page = ReferencePage(
+        items=listing.items,
+        next_cursor=paging.next_cursor(listing.next_key, response),
+        **listing.extras(),
+    )
     return model_json(page, response, exclude_unset=True)
 
 
@@ -119,21 +113,18 @@ def parse_references(request: ParseRequest) -> ParseResponse:
 
 @router.get("/{reference_id}", summary="Get one reference", response_model=ReferencePublic)
 def get_reference(
-    request: Request,
     response: Response,
     reference_id: Annotated[
         int, Path(ge=1, le=2**31 - 1, description="Reference id.", examples=[1])
     ],
     session: SessionDep,
-    format: FormatQuery = None,
-    style: StyleQuery = None,
-    locale: LocaleQuery = None,
-) -> Any:
+    export: ExportDep,
+) -> Response:
     """One reference: raw text as printed, its position in the citing article, CSL-JSON.
 
     Also as CSL-JSON, BibTeX, RIS or a formatted citation by `Accept` or `?format=`.
     """
-    chosen = choose_format(request, "reference", format, style=style, locale=locale)
+    chosen = export.choose("reference")
     reference = reference_service.get_reference(session=session, reference_id=reference_id)
     if reference is None:
         raise ProblemError(
