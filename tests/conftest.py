@@ -11,6 +11,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -143,12 +144,21 @@ class StatementCounter:
         return len(self.statements)
 
 
-@pytest.fixture
-def count_statements(engine: Engine) -> Iterator[StatementCounter]:
+@contextmanager
+def counting_statements(engine: Engine) -> Iterator[StatementCounter]:
+    """Every statement ``engine`` runs meanwhile, transaction control left out."""
     counter = StatementCounter()
     event.listen(engine, "before_cursor_execute", counter)
-    yield counter
-    event.remove(engine, "before_cursor_execute", counter)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", counter)
+
+
+@pytest.fixture
+def count_statements(engine: Engine) -> Iterator[StatementCounter]:
+    with counting_statements(engine) as counter:
+        yield counter
 
 
 @pytest.fixture(scope="session")

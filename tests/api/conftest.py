@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -15,7 +15,7 @@ from app.db import get_session, make_engine
 from app.ingest.ojs_page import parse_page
 from app.main import app
 from app.services.loading import LoadResult, store_record
-from tests.conftest import StatementCounter, ThrowawayDatabases, upgrade
+from tests.conftest import StatementCounter, ThrowawayDatabases, counting_statements, upgrade
 from tests.corpus import corpus
 
 
@@ -62,8 +62,5 @@ def corpus_client(corpus_engine: Engine) -> Iterator[TestClient]:
 
 @pytest.fixture
 def corpus_statements(corpus_engine: Engine) -> Iterator[StatementCounter]:
-    counter = StatementCounter()
-    event.listen(corpus_engine, "before_cursor_execute", counter)
-    yield counter
-    event.remove(corpus_engine, "before_cursor_execute", counter)
-
+    with counting_statements(corpus_engine) as counter:
+        yield counter
