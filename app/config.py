@@ -35,6 +35,10 @@ class Settings(BaseSettings):
         default="",
         description="Key that signs pagination cursors; derived from DATABASE_URL when empty.",
     )
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024,
+        description="Largest request body accepted, in bytes; a larger one is a 413 unread.",
+    )
     parse_max_citations: int = Field(
         default=1000, ge=1, le=100_000,
         description="Most strings one POST /references/parse may carry; more is a 413.",

@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
+from app.api.body_limit import BodyLimitMiddleware
 from app.api.guards import RejectNulMiddleware
 from app.api.http_caching import GZIP_MINIMUM, HttpCachingMiddleware
 from app.api.routes import articles, authors, health, journals, keywords, references
@@ -57,6 +58,8 @@ def create_app() -> FastAPI:
         max_age=86400,
     )
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM)
+    # Outermost: an oversized body is refused before anything else looks at the request.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(articles.router)
     app.include_router(references.router)
