@@ -144,6 +144,7 @@ _CORPORATE_WORDS = frozenset(
     " ассоциация комитет центр общество служба".split()
 )
 _WORD_RUN = re.compile(r"\w+")
+_ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…")
 
 
 @lru_cache(maxsize=16384)
@@ -173,7 +174,7 @@ def _split_name_parts(segment: str) -> tuple[list[str], list[str]]:
             sep = piece if sep != ";" else sep
             continue
         piece = piece.strip()
-        if piece:
+        if _WORD_RUN.search(piece):  # "&." or a lone "." leaves a part with no name in it
             keep_dot = _is_initials(piece.split()[-1])  # "Ivanov I.I." keeps its initials' dot
             parts.append(piece if keep_dot else piece.strip(" ."))
             seps.append(sep)
@@ -232,6 +233,10 @@ def parse_names(segment: str) -> tuple[list[dict[str, str]], bool]:
     if match:
         et_al = True
         text = text[: match.start()]
+    # APA 7 prints 19 authors, an ellipsis, then the last one: "..., S. T., ... & Last, A."
+    if "..." in text or ". ." in text or "…" in text:
+        text, omitted = _ELLIPSIS.subn(" ; ", text)
+        et_al = et_al or omitted > 0
     text = _EDITOR_MARK.sub("", text)
     text = _NAMES_LEAD.sub("", text)
     if not _CORPORATE_WORDS.isdisjoint(_WORD_RUN.findall(text.lower())):
@@ -240,6 +245,8 @@ def parse_names(segment: str) -> tuple[list[dict[str, str]], bool]:
     if not text:
         return [], et_al
     parts, seps = _split_name_parts(text)
+    if not parts:
+        return [], et_al
     words0 = parts[0].split()
     names: list[dict[str, str]] = []
     inverted = (

@@ -74,3 +74,10 @@ def test_the_limit_is_a_setting(settings_env: pytest.MonkeyPatch, api: TestClien
     response = api.post("/references/parse", json={"citations": ["Smith J. Title. 2020."] * 1500})
     assert response.status_code == 200
     assert len(response.json()["items"]) == 1500
+
+
+def test_a_string_that_once_crashed_name_splitting_does_not_fail_its_batch(api: TestClient) -> None:
+    raws = ["Smith, J., &. Brown, L. (2019). A title. Journal, 3(2), 1-5.", "&.", "Lee, K., ... &"]
+    response = api.post("/references/parse", json={"citations": raws})
+    assert response.status_code == 200
+    assert len(response.json()["items"]) == 3
