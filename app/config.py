@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,16 +23,23 @@ class Settings(BaseSettings):
         default=DEFAULT_DATABASE_URL,
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db.",
     )
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
-    log_level: str = "info"
+    host: str = Field(default="127.0.0.1", description="Address `serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `serve` listens on.")
+    log_level: str = Field(
+        default="info", description="critical, error, warning, info, debug or trace."
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log lines as text, or as JSON lines (one object a line)."
+    )
     workers: int = Field(
         default=1, ge=1, le=64,
         description="uvicorn worker processes; each holds its own parser models (~120 MiB).",
     )
-    db_pool_size: int = Field(default=10, ge=1)
+    db_pool_size: int = Field(default=10, ge=1, description="Database connections per process.")
     cache_max_age: int = Field(default=300, ge=0, description="Cache-Control max-age, seconds.")
-    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+    cors_origins: list[str] = Field(
+        default_factory=lambda: ["*"], description='JSON list of origins allowed to read, ["*"].'
+    )
     cursor_secret: str = Field(
         default="",
         description="Key that signs pagination cursors; derived from DATABASE_URL when empty.",
@@ -50,7 +59,12 @@ class Settings(BaseSettings):
         default=None, description="Crossref deposit: depositor e-mail address."
     )
     public_base_url: str | None = Field(
-        default=None, description="Absolute base URL for links in exports; the request's if unset."
+        default=None,
+        description="Where clients reach the API (https://api.example.org); every absolute URL "
+        "the service emits starts with it. Default http://HOST:PORT.",
+    )
+    metrics: bool = Field(
+        default=True, description="Serve Prometheus metrics at /metrics (false switches it off)."
     )
 
     @field_validator("database_url")
@@ -67,6 +81,28 @@ class Settings(BaseSettings):
             # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
             value = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
         return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _valid_public_base_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError(f"{value!r} is not an absolute http(s) URL")
+        if parts.query or parts.fragment:
+            raise ValueError(f"{value!r} must not carry a query or a fragment")
+        return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+    @property
+    def public_url(self) -> str:
+        """PUBLIC_BASE_URL, or where `serve` listens (a wildcard address read as loopback)."""
+        if self.public_base_url:
+            return self.public_base_url
+        host = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(self.host, self.host)
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
 
     @field_validator("log_level")
     @classmethod

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from app.__main__ import main
+from app.cli import main
 from app.models import metadata
 from tests.conftest import FIXTURES, ThrowawayDatabases, upgrade
 

@@ -1,0 +1,14 @@
+"""``python -m app``: one module per command; adding one is a module plus one line below."""
+
+from __future__ import annotations
+
+from app.cli import load, migrate, reparse, seed, serve
+from app.cli.application import cli, main
+
+cli.command("migrate")(migrate.migrate)
+cli.command("seed")(seed.seed)
+cli.command("load")(load.load)
+cli.command("reparse")(reparse.reparse)
+cli.command("serve")(serve.serve)
+
+__all__ = ["cli", "main"]
