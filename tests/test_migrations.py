@@ -36,3 +36,46 @@ def test_upgrade_check_downgrade_upgrade(dialect: str, databases: ThrowawayDatab
                         pytest.fail(f"models and migrations drifted on {dialect}: {exc}")
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_author_positions_stored_from_zero_move_to_one(
+    dialect: str, databases: ThrowawayDatabases
+) -> None:
+    from sqlalchemy import text
+
+    url = databases.create(dialect)
+    engine = make_engine(url, pool_size=1)
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["configure_logging"] = False
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0002")
+            connection.execute(text("INSERT INTO journal (id, key, titles) VALUES (1, 'j', '{}')"))
+            connection.execute(
+                text(
+                    "INSERT INTO article (id, journal_id, source_url, sort_title, sort_date, "
+                    "content_hash, created_at, updated_at) VALUES "
+                    "(1, 1, 'a', '', '', 'h', '2026-01-01', '2026-01-01')"
+                )
+            )
+            for n in range(3):
+                connection.execute(
+                    text("INSERT INTO author (id, key, family_folded) VALUES (:n, :k, '')"),
+                    {"n": n + 1, "k": f"a{n}"},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO article_author (article_id, position, author_id) "
+                        "VALUES (1, :p, :a)"
+                    ),
+                    {"p": n, "a": n + 1},
+                )
+            command.upgrade(config, "head")
+            rows = connection.execute(
+                text("SELECT position, author_id FROM article_author ORDER BY position")
+            ).all()
+        assert [tuple(r) for r in rows] == [(1, 1), (2, 2), (3, 3)]
+    finally:
+        engine.dispose()

@@ -184,7 +184,8 @@ def _replace_children(session: Session, article_id: int, record: ArticleRecord) 
                 url=galley.url,
             )
         )
-    for position, author_record in enumerate(record.authors):
+    # Authors count from 1, as references do and as readers number them (see docs/api.md).
+    for position, author_record in enumerate(record.authors, start=1):
         author = _upsert_author(session, author_record)
         session.add(
             ArticleAuthor(
