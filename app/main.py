@@ -14,6 +14,7 @@ from app.api.body_limit import BodyLimitMiddleware
 from app.api.guards import RejectNulMiddleware
 from app.api.http_caching import GZIP_MINIMUM, HttpCachingMiddleware
 from app.api.routes import articles, authors, health, journals, keywords, references
+from app.api.routes import citation_styles as citation_style_routes
 from app.api.routes import dump as dump_routes
 from app.api.routes import oai as oai_routes
 from app.config import get_settings
@@ -69,6 +70,7 @@ def create_app() -> FastAPI:
     app.include_router(journals.issues_router)
     app.include_router(oai_routes.router)
     app.include_router(dump_routes.router)
+    app.include_router(citation_style_routes.router)
     # Problem is referenced by every error response; register it once in the schema components.
     original_openapi = app.openapi
 

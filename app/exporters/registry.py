@@ -22,12 +22,28 @@ Renderer = Callable[..., bytes]
 
 
 class NotAcceptable(Exception):
-    """No registered format satisfies the request; carries what is available (for a 406 problem)."""
+    """No registered format satisfies the request; carries what is available (for a 406 problem)
+    and, for an unknown parameter, ``extensions`` naming what exists (styles, locales)."""
 
-    def __init__(self, detail: str, available: list[dict[str, str]]) -> None:
+    def __init__(
+        self,
+        detail: str,
+        available: list[dict[str, str]],
+        extensions: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.available = available
+        self.extensions = dict(extensions or {})
+
+
+class UnknownParameter(ValueError):
+    """A media-type parameter (``style``, ``locale``) names nothing that exists; ``extensions``
+    say what does, and travel into the 406 problem."""
+
+    def __init__(self, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.extensions = extensions
 
 
 @dataclass(frozen=True)
@@ -277,7 +293,8 @@ def _checked(exporter: Exporter, params: dict[str, str], kind: Kind) -> Negotiat
         try:
             exporter.check_params(params)
         except ValueError as exc:
-            raise NotAcceptable(str(exc), available_formats(kind)) from exc
+            extensions = exc.extensions if isinstance(exc, UnknownParameter) else None
+            raise NotAcceptable(str(exc), available_formats(kind), extensions) from exc
     return Negotiated(exporter, params)
 
 
