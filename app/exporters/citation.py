@@ -341,19 +341,22 @@ def format_article(
     as_html: bool = False,
     lang: str | None = None,
 ) -> str:
-    """The article's citation, with the title in ``lang`` when the page gave one (else the main
-    language). Without an explicit locale GOST cites it in that title's language conventions,
-    other styles in English."""
+    """The article's citation, with the title in ``lang`` when the page gave one. Without an
+    explicit locale GOST describes the article in its own language (the reader's ``lang`` when
+    the page has a title in it, else the full text's), other styles in English."""
     style = resolve_style(style)
-    gost_in_own_language = locale is None and _is_gost(style)
-    if not gost_in_own_language:
+    if locale is None and _is_gost(style):
+        language = lang if lang and lang in article.title else None
+        language = language or article.language or af.main_language(article)
+        item = article_to_csl(article, lang=language)
+        if language:
+            item["language"] = language
+        locale = _item_locale(item)
+    else:
         locale = locale or DEFAULT_LOCALE
-    locale_lang = locale.split("-")[0] if locale else None
-    title_lang, _ = af.pick(article.title, lang, locale_lang, af.main_language(article))
-    item = article_to_csl(article, lang=title_lang)
-    if title_lang:
-        item["language"] = title_lang
-    return _render_items([item], style, locale or _item_locale(item), as_html, numbered=False)[0]
+        wanted = lang if lang and lang in article.title else locale.split("-")[0]
+        item = article_to_csl(article, lang=wanted)
+    return _render_items([item], style, locale, as_html, numbered=False)[0]
 
 
 def _join(entries: Sequence[str], as_html: bool) -> bytes:
