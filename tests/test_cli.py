@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app.cli import main
+from app.cli.seed import seed_pages
 from app.models import metadata
 from tests.conftest import FIXTURES, ThrowawayDatabases, upgrade
 
@@ -60,16 +61,17 @@ def bad_inputs(tmp_path: Path) -> dict[str, Path]:
     return files
 
 
-def test_seed_then_reseed_leaves_one_article(
+def test_seed_then_reseed_leaves_one_article_per_page(
     cli_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["seed"]) == 0
-    assert "created article" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.count("created article") == len(seed_pages())
     before = dump(cli_db)
     assert main(["seed"]) == 0
-    assert "unchanged" in capsys.readouterr().out
+    assert capsys.readouterr().out.count("unchanged article") == len(seed_pages())
     after = dump(cli_db)
-    assert len(after["article"]) == 1 and after == before
+    assert len(after["article"]) == len(seed_pages()) and after == before
 
 
 def test_loading_a_changed_page_updates_the_same_article(
@@ -100,7 +102,7 @@ def test_loading_a_changed_page_updates_the_same_article(
 def test_bad_input_fails_in_one_line_and_changes_nothing(
     kind: str, cli_db: str, bad_inputs: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["seed"]) == 0
+    assert main(["load", str(FIXTURES / "seed_page.txt")]) == 0
     capsys.readouterr()
     before = dump(cli_db)
     path = bad_inputs[kind]
@@ -124,7 +126,7 @@ def test_several_files_report_each_and_fail_if_any_failed(
 def test_reparse_restores_every_reference_from_its_raw_text(
     cli_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["seed"]) == 0
+    assert main(["load", str(FIXTURES / "seed_page.txt")]) == 0
     before = dump(cli_db)
     engine = create_engine(cli_db)
     with engine.begin() as connection:
