@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Response
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
 from app.api.deps import PagingDep, SessionDep
+from app.api.languages import (
+    AcceptLanguageDep,
+    FallbackQuery,
+    LanguageDep,
+    LanguagePreference,
+    localized_body,
+    mark_language,
+)
 from app.api.negotiation import ExportDep, ExportRequest, is_default_json, rendered
 from app.api.params import (
     CountQuery,
@@ -64,10 +70,18 @@ def list_articles(
     session: SessionDep,
     paging: PagingDep,
     response: Response,
+    language: AcceptLanguageDep,
     journal: Annotated[IdQuery, Query(description="Journal id.")] = None,
     issue: Annotated[IdQuery, Query(description="Issue id.")] = None,
     year: YearQuery = None,
-    lang: Annotated[LangQuery, Query(description="Has a title in this language (BCP 47).")] = None,
+    lang: Annotated[
+        LangQuery,
+        Query(
+            description="Has a title in this language (BCP 47), served alone; with "
+            "`fallback=true`, every article, titles in this language first."
+        ),
+    ] = None,
+    fallback: FallbackQuery = False,
     keyword: Annotated[
         str | None, Query(max_length=300, description="Carries this keyword (any case).")
     ] = None,
@@ -92,7 +106,7 @@ def list_articles(
         journal=journal,
         issue=issue,
         year=year,
-        lang=lang,
+        lang=None if fallback else lang,
         keyword=keyword,
         keyword_lang=keyword_lang,
         doi=checked_doi(doi),
@@ -114,7 +128,9 @@ def list_articles(
         next_cursor=paging.next_cursor(listing.next_key, response),
         **listing.extras(),
     )
-    return model_json(page, response, exclude_unset=True)
+    body, served = localized_body(page, language.with_lang(lang, fallback), exclude_unset=True)
+    mark_language(response, served)
+    return Response(body, media_type="application/json", headers=dict(response.headers))
 
 
 FieldsQuery = Annotated[
@@ -124,12 +140,14 @@ FieldsQuery = Annotated[
 ARTICLE_FIELDS = tuple(ArticlePublic.model_fields)
 
 
-def _article_response(article: ArticlePublic, fields: str | None) -> Response:
+def _article_response(
+    article: ArticlePublic, fields: str | None, language: LanguagePreference
+) -> Response:
     chosen = checked_list(fields, "fields", ARTICLE_FIELDS)
-    headers = {"Vary": "Accept"}
-    if not chosen:
-        return Response(article.model_dump_json(), media_type="application/json", headers=headers)
-    return JSONResponse(jsonable_encoder(article.model_dump(include=set(chosen))), headers=headers)
+    body, served = localized_body(article, language, what="article", fields=chosen)
+    response = Response(body, media_type="application/json", headers={"Vary": "Accept"})
+    mark_language(response, served)
+    return response
 
 
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -156,6 +174,7 @@ def _article_in_format(
     export: ExportRequest,
     session: Session,
     fields: str | None,
+    language: LanguagePreference,
     *,
     article_id: int | None = None,
     doi: str | None = None,
@@ -169,7 +188,7 @@ def _article_in_format(
         raise not_found(article_id, doi)
     article, references = found
     if as_json:
-        return _article_response(article, fields)
+        return _article_response(article, fields, language)
     return rendered(
         chosen, "article", article, references=references, filename=f"article-{article.id}"
     )
@@ -185,10 +204,11 @@ def get_article_by_doi(
     doi: Annotated[str, Path(description="The DOI, in any printed form.", examples=["10.1000/1"])],
     session: SessionDep,
     export: ExportDep,
+    language: LanguageDep,
     fields: FieldsQuery = None,
 ) -> Response:
     """The same document as `/articles/{id}`, found by DOI (case-insensitive, any prefix)."""
-    return _article_in_format(export, session, fields, doi=checked_doi(doi, "doi"))
+    return _article_in_format(export, session, fields, language, doi=checked_doi(doi, "doi"))
 
 
 @router.get(
@@ -198,14 +218,19 @@ def get_article_by_doi(
     responses=EXPORT_RESPONSES,
 )
 def get_article(
-    article_id: ArticleId, session: SessionDep, export: ExportDep, fields: FieldsQuery = None
+    article_id: ArticleId,
+    session: SessionDep,
+    export: ExportDep,
+    language: LanguageDep,
+    fields: FieldsQuery = None,
 ) -> Response:
     """Journal, issue, localized title and abstract, keywords by language, galleys, authors.
 
     Other formats by `Accept` (the media types doi.org content negotiation uses) or `?format=`;
-    `fields=` selects top-level fields of the JSON.
+    `fields=` selects top-level fields of the JSON. `lang=` (with `fallback=true`) or
+    `Accept-Language` choose the language of titles, abstracts and keywords.
     """
-    return _article_in_format(export, session, fields, article_id=article_id)
+    return _article_in_format(export, session, fields, language, article_id=article_id)
 
 
 REFERENCE_LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
