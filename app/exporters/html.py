@@ -15,6 +15,7 @@ from app.exporters import article_fields as af
 from app.exporters.citation import format_article
 from app.exporters.jsonld import article_to_jsonld
 from app.exporters.registry import Exporter, exporters, register
+from app.exporters.safe_links import safe_http_url
 from app.exporters.xml_building import xml_safe_model, xml_safe_models
 from app.schemas import ArticlePublic, ReferencePublic
 
@@ -42,7 +43,7 @@ def highwire_tags(
     for author in sorted(article.authors, key=lambda a: a.position):
         tags.append(_meta("citation_author", af.inverted_name(author)))
         tags.append(_meta("citation_author_institution", author.affiliation))
-        tags.append(_meta("citation_author_orcid", af.orcid_url(author.orcid)))
+        tags.append(_meta("citation_author_orcid", safe_http_url(af.orcid_url(author.orcid))))
     main = af.main_language(article)
     tags.append(_meta("citation_journal_title", af.journal_title(article.journal, main)))
     tags.append(_meta("citation_publisher", article.journal.publisher))
@@ -59,8 +60,9 @@ def highwire_tags(
         tags.append(_meta("citation_publication_date", article.published.strftime("%Y/%m/%d")))
     elif (year := af.year(article)) is not None:
         tags.append(_meta("citation_publication_date", str(year)))
-    tags.append(_meta("citation_pdf_url", af.pdf_url(article)))
-    tags.append(_meta("citation_abstract_html_url", article.source_url))
+    # Harvesters follow these two: a stored "javascript:" URL is not handed on.
+    tags.append(_meta("citation_pdf_url", safe_http_url(af.pdf_url(article))))
+    tags.append(_meta("citation_abstract_html_url", safe_http_url(article.source_url)))
     tags.append(_meta("citation_language", article.language))
     for kw_lang, words in article.keywords.items():
         tags.append(_meta("citation_keywords", "; ".join(words), kw_lang))
@@ -131,8 +133,8 @@ def _body(article: ArticlePublic, references: Sequence[ReferencePublic]) -> Html
             li = E.LI(af.display_name(author))
             if author.affiliation:
                 li.append(E.SPAN(f" ({author.affiliation})", E.CLASS("affiliation")))
-            if author.orcid:
-                li.append(E.A(" ORCID", href=af.orcid_url(author.orcid) or ""))
+            if orcid := safe_http_url(af.orcid_url(author.orcid)):
+                li.append(E.A(" ORCID", href=orcid))
             items.append(li)
         content.append(E.UL(*items, E.CLASS("authors")))
     source = [af.journal_title(article.journal, main) or ""]
@@ -146,12 +148,12 @@ def _body(article: ArticlePublic, references: Sequence[ReferencePublic]) -> Html
         source.append(article.published.isoformat())
     content.append(E.P(", ".join(s for s in source if s), E.CLASS("source")))
     links: list[HtmlElement] = []
-    if article.doi:
-        links.append(E.A(f"https://doi.org/{article.doi}", href=af.doi_url(article.doi) or ""))
-    if (pdf := af.pdf_url(article)) is not None:
+    if doi := safe_http_url(af.doi_url(article.doi)):
+        links.append(E.A(doi, href=doi))
+    if pdf := safe_http_url(af.pdf_url(article)):
         links.append(E.A("PDF", href=pdf))
-    if article.source_url:
-        links.append(E.A("Journal page", href=article.source_url))
+    if page_url := safe_http_url(article.source_url):
+        links.append(E.A("Journal page", href=page_url))
     if links:
         content.append(E.P(*links, E.CLASS("links")))
     for a_lang, text in article.abstract.items():
@@ -176,8 +178,8 @@ def _body(article: ArticlePublic, references: Sequence[ReferencePublic]) -> Html
         entries = []
         for reference in sorted(references, key=lambda r: r.position):
             li = E.LI(reference.raw)
-            if reference.doi:
-                li.append(E.A(" doi", href=af.doi_url(reference.doi) or ""))
+            if doi := safe_http_url(af.doi_url(reference.doi)):
+                li.append(E.A(" doi", href=doi))
             entries.append(li)
         content.append(E.SECTION(E.H2("References"), E.OL(*entries), E.CLASS("references")))
     formats = [
@@ -203,7 +205,7 @@ def render_article(
         E.TITLE(title or "Untitled"),
         E.LINK(rel="schema.DC", href="http://purl.org/dc/elements/1.1/"),
     )
-    canonical = af.doi_url(article.doi) or article.source_url
+    canonical = safe_http_url(af.doi_url(article.doi)) or safe_http_url(article.source_url)
     if canonical:
         head.append(E.LINK(rel="canonical", href=canonical))
     for exporter in exporters("article"):

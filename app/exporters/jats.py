@@ -13,6 +13,7 @@ from lxml import etree
 from app.exporters import article_fields as af
 from app.exporters.csl_json import reference_to_csl
 from app.exporters.registry import Exporter, register
+from app.exporters.safe_links import safe_http_url
 from app.exporters.xml_building import (
     XLINK,
     XML_LANG,
@@ -117,9 +118,9 @@ def _article_meta(front: etree._Element, article: ArticlePublic) -> None:
     if first:
         sub(meta, "fpage", first)
         sub_if(meta, "lpage", last)
-    if article.source_url:
-        sub(meta, "self-uri", article.source_url, {f"{{{XLINK}}}href": article.source_url})
-    if (pdf := af.pdf_url(article)) is not None:
+    if source := safe_http_url(article.source_url):
+        sub(meta, "self-uri", source, {f"{{{XLINK}}}href": source})
+    if pdf := safe_http_url(af.pdf_url(article)):
         sub(meta, "self-uri", attrib={f"{{{XLINK}}}href": pdf, "content-type": "pdf"})
     main = af.main_language(article)
     abstract_lang, abstract = af.pick(article.abstract, main)
@@ -184,9 +185,8 @@ def element_citation(item: Mapping[str, Any]) -> etree._Element | None:
         sub_if(citation, "lpage", last)
     sub_if(citation, "size", item.get("number-of-pages"), {"units": "pages"})
     sub_if(citation, "pub-id", item.get("DOI"), {"pub-id-type": "doi"})
-    if item.get("URL") and not item.get("DOI"):
-        sub(citation, "ext-link", str(item["URL"]),
-            {"ext-link-type": "uri", f"{{{XLINK}}}href": str(item["URL"])})
+    if (url := safe_http_url(str(item.get("URL") or ""))) and not item.get("DOI"):
+        sub(citation, "ext-link", url, {"ext-link-type": "uri", f"{{{XLINK}}}href": url})
     return citation
 
 
