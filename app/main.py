@@ -17,6 +17,7 @@ from app.api.routes import articles, authors, health, journals, keywords, refere
 from app.api.routes import citation_styles as citation_style_routes
 from app.api.routes import dump as dump_routes
 from app.api.routes import oai as oai_routes
+from app.api.security_headers import SecurityHeadersMiddleware
 from app.config import get_settings
 from app.db import get_engine
 from app.errors import install_error_handlers
@@ -31,6 +32,8 @@ reference lists, loaded from Open Journal Systems article pages.
 * Errors are `application/problem+json` (RFC 9457).
 """
 
+DOCS_URL, REDOC_URL = "/docs", "/redoc"
+
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -40,6 +43,8 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     app = FastAPIOffline(
+        docs_url=DOCS_URL,
+        redoc_url=REDOC_URL,
         title="Journal Metadata API",
         version="0.1.0",
         description=DESCRIPTION,
@@ -61,6 +66,9 @@ def create_app() -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM)
     # Outermost: an oversized body is refused before anything else looks at the request.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        SecurityHeadersMiddleware, docs_paths=(DOCS_URL, REDOC_URL)
+    )
     app.include_router(health.router)
     app.include_router(articles.router)
     app.include_router(references.router)
