@@ -71,7 +71,9 @@ _SHAPE = str.maketrans(
 _YEAR = re.compile(r"^\(?\[?(1[5-9]\d\d|20\d\d)[a-z]?[\])]?[.,;:)]*$")
 _ROMAN = re.compile(r"^[ivxlcdm]+$", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[^\W\d_]\.?[-‐]?){1,3}[.,]*$")
-_RANGE = re.compile(r"\d+\s*[-–—‐]\s*\d+")
+# Starts only at the first digit of a number: tried inside a 10,000-digit token at every
+# position, "\d+" made the search quadratic.
+_RANGE = re.compile(r"(?<!\d)\d+\s*[-–—‐]\s*\d+")
 
 
 def tokenize(text: str) -> list[str]:
