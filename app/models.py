@@ -94,6 +94,7 @@ class Article(SQLModel, table=True):
     __table_args__ = (
         Index("ix_article_sort_title_id", "sort_title", "id"),
         Index("ix_article_sort_date_id", "sort_date", "id"),
+        Index("ix_article_updated_at_id", "updated_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -194,3 +195,48 @@ class Reference(SQLModel, table=True):
     csl: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSONDocument, nullable=False)
     )
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for the write API: only a digest of its secret is stored."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_id: str = Field(unique=True, max_length=32, description="Public part: finds the row")
+    secret_hash: str = Field(max_length=64, description="SHA-256 of the secret part, hex")
+    name: str = Field(max_length=200)
+    scopes: str = Field(max_length=200, description="Space-separated: write, admin")
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class ArticleChange(SQLModel, table=True):
+    """One committed change of an article, in commit order: the /changes feed and webhooks.
+
+    Writers are serialized (app.services.writing), so ids grow in commit order and a reader
+    paging by id never skips a change that commits later.
+    """
+
+    __tablename__ = "article_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(index=True, description="No foreign key: deleted articles keep theirs")
+    kind: str = Field(max_length=16, description="created | updated | deleted")
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
+class ArticleTombstone(SQLModel, table=True):
+    """What remains of a deleted article: enough for 410, OAI-PMH deleted records and dumps."""
+
+    __tablename__ = "article_tombstone"
+
+    article_id: int = Field(
+        sa_column=Column(Integer, primary_key=True, autoincrement=False),
+    )
+    source_url: str
+    doi: str | None = None
+    journal_id: int | None = Field(default=None, index=True)
+    issue_id: int | None = None
+    created_at: datetime
+    deleted_at: datetime = Field(default_factory=utcnow, index=True)

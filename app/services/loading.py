@@ -21,6 +21,7 @@ from app.models import (
     Article,
     ArticleAuthor,
     ArticleText,
+    ArticleTombstone,
     Author,
     Galley,
     Issue,
@@ -31,6 +32,7 @@ from app.models import (
     utcnow,
 )
 from app.search import delete_documents, document, fold_spaces, replace_documents
+from app.services.changes import fresh_article_id, lock_writes, record_change
 
 LoadStatus = Literal["created", "updated", "unchanged"]
 
@@ -234,18 +236,34 @@ def _store_references(session: Session, article_id: int, raws: list[str]) -> Non
     replace_documents(session, "search_reference", documents)
 
 
-def store_record(session: Session, record: ArticleRecord) -> LoadResult:
-    """Insert or update the article a page describes. The caller owns the transaction."""
+def store_record(
+    session: Session, record: ArticleRecord, *, article_id: int | None = None
+) -> LoadResult:
+    """Insert or update the article a page describes (or article ``article_id``, which then
+    takes the record's source URL). The caller owns the transaction; the write lock is taken
+    first, and a change is recorded for the feed unless nothing changed."""
+    lock_writes(session)
     key = source_key(record)
     digest = record_hash(record)
-    article = session.exec(select(Article).where(col(Article.source_url) == key)).first()
+    if article_id is not None:
+        article = session.get(Article, article_id)
+        if article is None:
+            raise LookupError(f"no article with id {article_id}")
+    else:
+        article = session.exec(select(Article).where(col(Article.source_url) == key)).first()
     if article is not None and article.content_hash == digest:
         return LoadResult(article.id or 0, "unchanged", len(record.references))
     status: LoadStatus = "created" if article is None else "updated"
     journal = _upsert_journal(session, record.journal)
     issue = _upsert_issue(session, row_id(journal), record.issue)
     if article is None:
-        article = Article(source_url=key, journal_id=row_id(journal), content_hash=digest)
+        article = Article(
+            id=fresh_article_id(session),
+            source_url=key,
+            journal_id=row_id(journal),
+            content_hash=digest,
+        )
+    article.source_url = key
     article.journal_id = row_id(journal)
     article.issue_id = issue.id if issue else None
     article.ojs_article_id = record.ojs_article_id
@@ -267,4 +285,36 @@ def store_record(session: Session, record: ArticleRecord) -> LoadResult:
     session.flush()
     _replace_children(session, article.id or 0, record)
     session.flush()
+    record_change(session, row_id(article), "created" if status == "created" else "updated")
     return LoadResult(article.id or 0, status, len(record.references))
+
+
+def delete_article(session: Session, article_id: int) -> ArticleTombstone | None:
+    """Delete an article and everything only it holds, leaving a tombstone and a change; None
+    when there is no such article. The caller owns the transaction."""
+    lock_writes(session)
+    article = session.get(Article, article_id)
+    if article is None:
+        return None
+    tombstone = ArticleTombstone(
+        article_id=article_id,
+        source_url=article.source_url,
+        doi=article.doi,
+        journal_id=article.journal_id,
+        issue_id=article.issue_id,
+        created_at=article.created_at,
+        deleted_at=utcnow(),
+    )
+    # Full-text rows have no foreign key on SQLite (FTS5): remove them by hand.
+    reference_ids = list(
+        session.exec(select(col(Reference.id)).where(col(Reference.article_id) == article_id))
+    )
+    delete_documents(session, "search_reference", [ref_id for ref_id in reference_ids if ref_id])
+    delete_documents(session, "search_article", [article_id])
+    # Children go by ON DELETE CASCADE, in the database.
+    session.execute(delete(Article).where(col(Article.id) == article_id))
+    session.expunge(article)
+    session.add(tombstone)
+    session.flush()
+    record_change(session, article_id, "deleted")
+    return tombstone
