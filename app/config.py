@@ -67,6 +67,11 @@ class Settings(BaseSettings):
         default=True, description="Serve Prometheus metrics at /metrics (false switches it off)."
     )
 
+    write_require_if_match: bool = Field(
+        default=True,
+        description="PUT/DELETE of an article without If-Match are refused (428).",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _valid_database_url(cls, value: str) -> str:

@@ -13,7 +13,16 @@ from fastapi_offline import FastAPIOffline
 from app.api.body_limit import BodyLimitMiddleware
 from app.api.guards import RejectNulMiddleware
 from app.api.http_caching import GZIP_MINIMUM, HttpCachingMiddleware
-from app.api.routes import articles, authors, health, journals, keywords, references
+from app.api.routes import (
+    article_writes,
+    articles,
+    authors,
+    changes,
+    health,
+    journals,
+    keywords,
+    references,
+)
 from app.api.routes import citation_styles as citation_style_routes
 from app.api.routes import dump as dump_routes
 from app.api.routes import oai as oai_routes
@@ -58,9 +67,9 @@ def create_app() -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
-        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-        allow_headers=["Accept", "Content-Type", "If-None-Match"],
-        expose_headers=["Link", "ETag", "Content-Location"],
+        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Match", "Authorization"],
+        expose_headers=["Link", "ETag", "Content-Location", "Location"],
         max_age=86400,
     )
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM)
@@ -71,6 +80,8 @@ def create_app() -> FastAPI:
     )
     app.include_router(health.router)
     app.include_router(articles.router)
+    app.include_router(article_writes.router)
+    app.include_router(changes.router)
     app.include_router(references.router)
     app.include_router(authors.router)
     app.include_router(keywords.router)

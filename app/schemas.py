@@ -7,7 +7,7 @@ back to their parent, so serialising one never walks the whole graph.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -91,6 +91,15 @@ class ReferencePublic(BaseModel):
     raw: str
     doi: str | None = None
     csl: dict[str, Any] = Field(default_factory=dict, description="CSL-JSON item.")
+
+
+class ChangePublic(BaseModel):
+    """One committed change of an article, in commit order (``seq`` only grows)."""
+
+    seq: int = Field(description="Position in the feed; resume after it with `after=`.")
+    article_id: int
+    event: Literal["created", "updated", "deleted"]
+    changed_at: datetime
 
 
 class Page(BaseModel, Generic[T]):

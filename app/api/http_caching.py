@@ -18,7 +18,12 @@ GZIP_MINIMUM = 1024
 NOT_MODIFIED_HEADERS = ("etag", "cache-control", "vary", "link", "content-location", "expires")
 
 
-def _opaque(tag: str) -> str:
+def body_etag(body: bytes) -> str:
+    """The strong entity tag of an uncompressed body, as this middleware sets it on reads."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def opaque_tag(tag: str) -> str:
     return tag.strip().removeprefix("W/").strip('"').removesuffix("-gzip")
 
 
@@ -26,7 +31,7 @@ def _etag_matches(if_none_match: str, etag: str) -> bool:
     """RFC 9110 weak comparison; both encodings of one body count as the same resource state."""
     if if_none_match.strip() == "*":
         return True
-    return _opaque(etag) in {_opaque(tag) for tag in if_none_match.split(",") if tag.strip()}
+    return opaque_tag(etag) in {opaque_tag(tag) for tag in if_none_match.split(",") if tag.strip()}
 
 
 class HttpCachingMiddleware:
@@ -81,12 +86,12 @@ class HttpCachingMiddleware:
                 headers["cache-control"] = f"public, max-age={self.max_age}"
             if "content-encoding" not in headers:
                 headers.add_vary_header("Accept-Encoding")
-                etag = '"' + hashlib.sha256(body).hexdigest()[:32]
+                etag = body_etag(body)
                 if len(body) >= GZIP_MINIMUM and "gzip" in request.get("accept-encoding", ""):
                     body = gzip.compress(body, compresslevel=6, mtime=0)
                     headers["content-encoding"] = "gzip"
-                    etag += "-gzip"
-                headers["etag"] = etag + '"'
+                    etag = etag[:-1] + '-gzip"'
+                headers["etag"] = etag
                 headers["content-length"] = str(len(body))
             etag_value = headers.get("etag")
             if etag_value and _etag_matches(request.get("if-none-match", ""), etag_value):

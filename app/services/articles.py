@@ -10,6 +10,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, String, Text, and_, cast, func, literal, null, true, union_all
@@ -288,9 +289,12 @@ class ArticleFilters:
     doi: str | None = None
     author: int | None = None
     q: str | None = None
+    updated_since: datetime | None = None
 
     def conditions(self, dialect: str) -> list[Any]:
         found: list[Any] = []
+        if self.updated_since is not None:
+            found.append(col(Article.updated_at) >= self.updated_since)
         if self.journal is not None:
             found.append(col(Article.journal_id) == self.journal)
         if self.issue is not None:
@@ -325,6 +329,7 @@ ARTICLE_SORTS: dict[str, tuple[tuple[Any, ...], tuple[type, ...]]] = {
     "id": ((col(Article.id),), (int,)),
     "published": ((col(Article.sort_date), col(Article.id)), (str, int)),
     "title": ((col(Article.sort_title), col(Article.id)), (str, int)),
+    "updated": ((col(Article.updated_at), col(Article.id)), (datetime, int)),
 }
 ARTICLE_FACETS: dict[str, Facet] = {
     facet.name: facet
@@ -375,6 +380,17 @@ def summaries(session: Session, articles: Sequence[Article]) -> list[ArticleSumm
     ]
 
 
+def _instant(value: Any) -> Any:
+    """A cursor's ISO 8601 instant back as a datetime (left as is when not one: the sort key
+    then refuses the cursor as not fitting)."""
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 def list_articles(
     *,
     session: Session,
@@ -391,12 +407,20 @@ def list_articles(
     conditions = filters.conditions(dialect)
     columns, types = ARTICLE_SORTS[sort]
     key = SortKey(columns, types, descending)
+    if after is not None:
+        after = [
+            _instant(value) if kind is datetime else value
+            for value, kind in zip(after, types, strict=False)
+        ]
     articles, more = fetch_page(session, select(Article).where(*conditions), key, after, limit)
     items = summaries(session, articles)
     next_key = None
     if more and articles:
         last = articles[-1]
-        next_key = [getattr(last, column.key) for column in columns]
+        next_key = [
+            value.isoformat() if isinstance(value, datetime) else value
+            for value in (getattr(last, column.key) for column in columns)
+        ]
     found, total = facet_count(
         session,
         facets=[ARTICLE_FACETS[name] for name in facets],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Response
@@ -30,9 +31,11 @@ from app.api.params import (
     checked_search,
 )
 from app.api.responses import model_json
+from app.api.routes.changes import as_utc
 from app.errors import PROBLEM_RESPONSES, ProblemError
 from app.schemas import ArticlePage, ArticlePublic, Page, ReferencePublic
 from app.services import articles as article_service
+from app.services import changes as change_service
 from app.services import references as reference_service
 from app.services.articles import ArticleFilters
 
@@ -41,14 +44,41 @@ router = APIRouter(prefix="/articles", tags=["articles"], responses=PROBLEM_RESP
 ArticleId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Article id.", examples=[1])]
 
 
-def not_found(article_id: int | None, doi: str | None = None) -> ProblemError:
+def not_found(
+    article_id: int | None, doi: str | None = None, *, session: Session | None = None
+) -> ProblemError:
+    """404, or 410 when the article was deleted (its tombstone says when)."""
+    if session is not None:
+        tombstone = (
+            change_service.tombstone_of_doi(session=session, doi=doi)
+            if doi is not None
+            else change_service.get_tombstone(session=session, article_id=article_id or 0)
+        )
+        if tombstone is not None:
+            return ProblemError(
+                410,
+                f"Article {tombstone.article_id} was deleted.",
+                title="Article deleted",
+                article_id=tombstone.article_id,
+                deleted_at=tombstone.deleted_at.isoformat(),
+            )
     what = f"DOI {doi}" if doi is not None else f"id {article_id}"
     return ProblemError(404, f"No article with {what}.", title="Article not found")
 
 
 SortQuery = Annotated[
-    Literal["id", "published", "title"],
-    Query(description="Order by id, publication date (or year), or folded title."),
+    Literal["id", "published", "title", "updated"] | None,
+    Query(
+        description="Order by id, publication date (or year), folded title, or last change "
+        "(`updated`, the default with `updated_since`); otherwise `id`."
+    ),
+]
+UpdatedSinceQuery = Annotated[
+    datetime | None,
+    Query(
+        description="Only articles changed at or after this instant (ISO 8601; UTC when no "
+        "offset), in update order by default. Deletions are in `/changes`."
+    ),
 ]
 FacetsQuery = Annotated[
     str | None,
@@ -91,7 +121,8 @@ def list_articles(
     doi: DoiQuery = None,
     author: Annotated[IdQuery, Query(description="Author id (see /authors).")] = None,
     q: SearchQuery = None,
-    sort: SortQuery = "id",
+    updated_since: UpdatedSinceQuery = None,
+    sort: SortQuery = None,
     order: OrderQuery = "asc",
     facets: FacetsQuery = None,
     count: CountQuery = False,
@@ -112,12 +143,13 @@ def list_articles(
         doi=checked_doi(doi),
         author=author,
         q=checked_search(q),
+        updated_since=as_utc(updated_since),
     )
     listing = article_service.list_articles(
         session=session,
         filters=filters,
         limit=paging.limit,
-        sort=sort,
+        sort=sort or ("updated" if updated_since is not None else "id"),
         descending=order == "desc",
         after=paging.after(),
         facets=checked_list(facets, "facets", article_service.ARTICLE_FACETS),
@@ -185,7 +217,7 @@ def _article_in_format(
         session=session, article_id=article_id, doi=doi, references=not as_json
     )
     if found is None:
-        raise not_found(article_id, doi)
+        raise not_found(article_id, doi, session=session)
     article, references = found
     if as_json:
         return _article_response(article, fields, language)
@@ -275,7 +307,7 @@ def list_article_references(
         after=paging.after() if as_json else None,
     )
     if not items and not reference_service.article_exists(session=session, article_id=article_id):
-        raise not_found(article_id)
+        raise not_found(article_id, session=session)
     if not as_json:
         return rendered(chosen, "references", items, filename=f"article-{article_id}-references")
     response.headers["Vary"] = "Accept"
