@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.config import get_settings
 from app.services.loading import LoadResult
 from app.services.tokens import create_token, revoke_token
 
@@ -322,7 +323,7 @@ def test_put_references_as_text_lines(
 ) -> None:
     response = client.put(
         f"/articles/{seeded.article_id}/references",
-        content="First ref. J Ex. 2001;1:1-2.\n\n  Second ref. J Ex. 2002;2:3-4.\n".encode(),
+        content=b"First ref. J Ex. 2001;1:1-2.\n\n  Second ref. J Ex. 2002;2:3-4.\n",
         headers=bearer(tokens["write"], **{"If-Match": "*", "Content-Type": "text/plain"}),
     )
     assert response.status_code == 200
@@ -365,3 +366,34 @@ def test_a_new_article_never_takes_a_deleted_articles_id(
     assert second.status_code == 201
     assert second.json()["id"] > first["id"]
     assert client.get(f"/articles/{first['id']}").status_code == 410
+
+
+# ----------------------------------------------------------------------------- body size
+
+
+def _chunks(total: int, size: int = 65536) -> Any:
+    sent = 0
+    while sent < total:
+        chunk = b" " * min(size, total - sent)
+        sent += len(chunk)
+        yield chunk
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("post", "/articles"), ("put", "/articles/{id}"), ("put", "/articles/{id}/references")],
+)
+def test_an_oversized_body_is_413_before_it_is_read_whole(
+    client: TestClient, seeded: LoadResult, tokens: dict[str, str], method: str, path: str
+) -> None:
+    limit = get_settings().max_body_bytes
+    url = path.format(id=seeded.article_id)
+    headers = bearer(tokens["write"], **{"If-Match": "*", "Content-Type": "text/plain"})
+    changes = client.get("/changes").json()["items"]
+    declared = client.request(method, url, content=b"x" * (limit + 1), headers=headers)
+    assert declared.status_code == 413
+    assert declared.headers["content-type"] == PROBLEM
+    chunked = client.request(method, url, content=_chunks(limit + 1), headers=headers)
+    assert chunked.status_code == 413
+    assert chunked.headers["content-type"] == PROBLEM
+    assert client.get("/changes").json()["items"] == changes
