@@ -8,7 +8,7 @@ version does not know are ignored. Lengths are bounded so one body cannot cause 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -123,7 +123,3 @@ class ReferenceListInput(_Lenient):
 
     def raw_references(self) -> list[str]:
         return [_raw(item) for item in self.references]
-
-
-def input_schema(model: type[BaseModel]) -> dict[str, Any]:
-    return model.model_json_schema(ref_template="#/components/schemas/{model}")

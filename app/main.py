@@ -90,15 +90,18 @@ def create_app() -> FastAPI:
     app.include_router(oai_routes.router)
     app.include_router(dump_routes.router)
     app.include_router(citation_style_routes.router)
-    # Problem is referenced by every error response; register it once in the schema components.
+    # Problem is referenced by every error response, and bodies that routes read themselves
+    # (the write API) by their operations: register them once in the schema components.
     original_openapi = app.openapi
 
     def openapi() -> dict:  # type: ignore[type-arg]
         if app.openapi_schema is None:
             schema = original_openapi()
-            schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
-                Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-            )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in (Problem, *article_writes.BODY_MODELS):
+                found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                components.update(found.pop("$defs", {}))
+                components[model.__name__] = found
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -104,5 +104,7 @@ def test_an_unchanged_reload_keeps_updated_at(client: TestClient, session: Sessi
 
 
 def test_updated_since_must_be_an_instant(client: TestClient) -> None:
-    response = client.get("/articles", params={"updated_since": "yesterday"})
-    assert response.status_code == 422
+    for bad in ("yesterday", "0001-01-01T00:00:00+05:00"):
+        response = client.get("/articles", params={"updated_since": bad})
+        assert response.status_code == 422, bad
+        assert response.headers["content-type"] == "application/problem+json"

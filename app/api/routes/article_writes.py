@@ -27,7 +27,7 @@ from app.config import get_settings
 from app.errors import PROBLEM_MEDIA_TYPE, ProblemError
 from app.ingest.ojs_page import parse_page
 from app.ingest.records import ArticleRecord, PageError
-from app.inputs import ArticleInput, ReferenceListInput, input_schema
+from app.inputs import ArticleInput, ReferenceListInput
 from app.schemas import Page, ReferencePublic
 from app.services import references as reference_service
 from app.services.loading import LoadResult, delete_article, source_key, store_record
@@ -83,18 +83,35 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: _problem(422, "The body is not a valid article or page"),
     428: _problem(428, "If-Match is required"),
 }
+BODY_MODELS = (ArticleInput, ReferenceListInput)
+ARTICLE_EXAMPLE = {
+    "source_url": "https://journal.example/index.php/j/article/view/7",
+    "doi": "10.1234/example.7",
+    "journal": {"title": {"en": "Journal of Examples"}, "issn_print": "1234-5678"},
+    "issue": {"volume": "3", "number": "1", "year": 2024},
+    "title": {"en": "An example article"},
+    "keywords": {"en": ["examples"]},
+    "authors": [{"family": "Smith", "given": "Jane", "affiliation": "Example University"}],
+    "references": ["Doe J. A cited work. J Ex. 2020;5(2):10-20. doi:10.1000/xyz"],
+}
 ARTICLE_BODY = {
     "required": True,
     "content": {
-        "application/json": {"schema": input_schema(ArticleInput)},
-        "text/html": {"schema": {"type": "string"}},
-        "text/plain": {"schema": {"type": "string"}},
+        "application/json": {
+            "schema": {"$ref": "#/components/schemas/ArticleInput"},
+            "example": ARTICLE_EXAMPLE,
+        },
+        "text/html": {"schema": {"type": "string", "description": "An OJS article page."}},
+        "text/plain": {"schema": {"type": "string", "description": "Its text."}},
     },
 }
 REFERENCES_BODY = {
     "required": True,
     "content": {
-        "application/json": {"schema": input_schema(ReferenceListInput)},
+        "application/json": {
+            "schema": {"$ref": "#/components/schemas/ReferenceListInput"},
+            "example": {"references": ARTICLE_EXAMPLE["references"]},
+        },
         "text/plain": {"schema": {"type": "string", "description": "One reference a line."}},
     },
 }

@@ -143,7 +143,7 @@ def list_articles(
         doi=checked_doi(doi),
         author=author,
         q=checked_search(q),
-        updated_since=as_utc(updated_since),
+        updated_since=as_utc(updated_since, "updated_since"),
     )
     listing = article_service.list_articles(
         session=session,

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Response
 from app.api.deps import PagingDep, SessionDep
 from app.api.params import IdQuery
 from app.api.responses import model_json
-from app.errors import PROBLEM_RESPONSES, ProblemError
+from app.errors import PROBLEM_RESPONSES, ProblemError, invalid_parameter
 from app.schemas import ChangePublic, Page
 from app.services import changes as change_service
 
@@ -26,11 +26,14 @@ SinceQuery = Annotated[
 ]
 
 
-def as_utc(moment: datetime | None) -> datetime | None:
+def as_utc(moment: datetime | None, name: str = "since") -> datetime | None:
     """An instant from a query parameter: an offset-less one is read as UTC."""
     if moment is None:
         return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    try:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        raise invalid_parameter(name, "is out of the range of dates") from None
 
 
 @router.get("/changes", summary="The change feed", response_model=Page[ChangePublic])
@@ -39,7 +42,7 @@ def list_changes(
     paging: PagingDep,
     response: Response,
     after: Annotated[
-        int | None, Query(ge=0, le=2**63 - 1, description="Only changes after this `seq`.")
+        int | None, Query(ge=0, le=2**31 - 1, description="Only changes after this `seq`.")
     ] = None,
     since: SinceQuery = None,
     article: Annotated[IdQuery, Query(description="Only this article's changes.")] = None,

@@ -2,8 +2,8 @@
 
 Also an (updated_at, id) index: `GET /articles?updated_since=` pages in update order by keyset.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 2150
+Revises: 1301
 Create Date: 2026-12-01 21:50:15.358884
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = '0003'
-down_revision: str | None = '0002'
+revision: str = '2150'
+down_revision: str | None = '1301'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
