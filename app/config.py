@@ -48,6 +48,17 @@ class Settings(BaseSettings):
         default=1_048_576, ge=1024,
         description="Largest request body accepted, in bytes; a larger one is a 413 unread.",
     )
+    heavy_workers: int = Field(
+        default=2, ge=1, le=64,
+        description="Heavy requests (parsing, citations, exports) run at once per process.",
+    )
+    heavy_queue: int = Field(
+        default=16, ge=0,
+        description="Heavy requests that may wait for a slot; past that a 503 with Retry-After.",
+    )
+    heavy_wait_seconds: float = Field(
+        default=10.0, gt=0, description="Longest wait for a heavy-work slot before a 503."
+    )
     parse_max_citations: int = Field(
         default=1000, ge=1, le=100_000,
         description="Most strings one POST /references/parse may carry; more is a 413.",

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
+from app.api.work_pool import work_pool
 from app.config import get_settings
 from app.errors import ProblemError
 from app.exporters import Negotiated, NotAcceptable, available_formats, negotiate
@@ -87,7 +88,9 @@ def rendered(
     site = {"depositor_name": settings.depositor_name, "depositor_email": settings.depositor_email}
     chosen = Negotiated(chosen.exporter, {**{k: v for k, v in site.items() if v}, **chosen.params})
     try:
-        body = chosen.render(kind, data, references=references)
+        # Rendering (citation styles above all) is the CPU-heavy part: bounded pool.
+        with work_pool().slot():
+            body = chosen.render(kind, data, references=references)
     except NotAcceptable as exc:
         raise ProblemError(
             406, exc.detail, available=exc.available, headers={"Vary": "Accept"}, **exc.extensions

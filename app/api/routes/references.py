@@ -19,8 +19,10 @@ from app.api.params import (
     checked_search,
 )
 from app.api.responses import model_json
+from app.api.work_pool import work_pool
 from app.config import get_settings
 from app.errors import PROBLEM_RESPONSES, ProblemError, invalid_parameter
+from app.ingest.reference_limits import reference_size_problem
 from app.ingest.references import parse_references as parse_reference_strings
 from app.schemas import ParseRequest, ParseResponse, ReferencePage, ReferencePublic
 from app.services import references as reference_service
@@ -71,16 +73,16 @@ def list_references(
     return model_json(page, response, exclude_unset=True)
 
 
-MAX_CITATION_LENGTH = 10_000
-
-
 @router.post(
     "/parse",
     summary="Structure reference strings as CSL-JSON",
     response_model=ParseResponse,
     responses={
         413: PROBLEM_RESPONSES[400]
-        | {"description": "More citations than PARSE_MAX_CITATIONS (1,000 by default)"}
+        | {"description": "More citations than PARSE_MAX_CITATIONS (1,000 by default), or a "
+           "body over MAX_BODY_BYTES"},
+        503: PROBLEM_RESPONSES[400]
+        | {"description": "Too many heavy requests at once; retry after `Retry-After` seconds"},
     },
 )
 def parse_references(request: ParseRequest) -> ParseResponse:
@@ -89,6 +91,7 @@ def parse_references(request: ParseRequest) -> ParseResponse:
     Items come back in the order sent: authors (`family`/`given`), `issued`, `title`,
     `container-title`, `volume`, `issue`, `page`, identifiers (`DOI` lower-case without prefix,
     `PMID`, `PMCID`, `ISBN`, `URL`), `publisher`, `type` and the `language` of the cited title.
+    Each string may hold at most 5,000 characters and 600 words (a 422 names the one over).
     """
     citations = request.citations
     most = get_settings().parse_max_citations
@@ -104,11 +107,23 @@ def parse_references(request: ParseRequest) -> ParseResponse:
             reason = f"must be a string, not {type(citation).__name__}"
         elif not citation.strip():
             reason = "must not be empty"
-        elif len(citation) > MAX_CITATION_LENGTH:
-            reason = f"is longer than {MAX_CITATION_LENGTH} characters"
+        elif not _is_unicode_text(citation):
+            reason = "holds a lone surrogate code point (U+D800-U+DFFF), which is not text"
+        else:
+            reason = reference_size_problem(citation)
         if reason:
             raise invalid_parameter(f"citations[{index}]", reason, where="body")
-    return ParseResponse(items=parse_reference_strings(citations))
+    # CPU-bound: in a worker thread (sync route) and within the bounded pool for heavy work.
+    with work_pool().slot():
+        return ParseResponse(items=parse_reference_strings(citations))
+
+
+def _is_unicode_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @router.get("/{reference_id}", summary="Get one reference", response_model=ReferencePublic)

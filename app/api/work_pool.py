@@ -1,0 +1,71 @@
+"""A bounded pool for CPU-heavy request work: reference parsing, citation rendering, big exports.
+
+Such work runs in FastAPI's worker threads, never on the event loop, but a burst of it could
+still take every thread and every core. So at most ``HEAVY_WORKERS`` pieces run at once, at most
+``HEAVY_QUEUE`` more wait (each at most ``HEAVY_WAIT_SECONDS``), and anything beyond is answered
+at once with a 503 problem and ``Retry-After``: the server sheds the load it cannot carry instead
+of stalling every client. Light requests (reads, /health) never pass through here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from app.config import get_settings
+from app.errors import ProblemError
+
+
+class WorkPool:
+    """Slots for heavy work with a bounded waiting line; thread-safe, used from worker threads."""
+
+    def __init__(self, *, workers: int, queue: int, wait_seconds: float) -> None:
+        self.workers = workers
+        self.queue = queue
+        self.wait_seconds = wait_seconds
+        self._slots = threading.BoundedSemaphore(workers)
+        self._lock = threading.Lock()
+        self._waiting = 0
+
+    def _busy(self, why: str) -> ProblemError:
+        retry = max(1, round(self.wait_seconds / 2))
+        return ProblemError(
+            503,
+            f"The server is busy with other heavy requests ({why}); retry in {retry} s.",
+            title="Service Unavailable",
+            headers={"Retry-After": str(retry)},
+        )
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one slot while the block runs; a 503 problem if none frees up in time."""
+        if not self._slots.acquire(blocking=False):
+            with self._lock:
+                if self._waiting >= self.queue:
+                    raise self._busy(f"{self.workers} running, {self._waiting} waiting")
+                self._waiting += 1
+            try:
+                acquired = self._slots.acquire(timeout=self.wait_seconds)
+            finally:
+                with self._lock:
+                    self._waiting -= 1
+            if not acquired:
+                raise self._busy(f"no slot freed up within {self.wait_seconds:g} s")
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
+@lru_cache(maxsize=1)
+def work_pool() -> WorkPool:
+    settings = get_settings()
+    return WorkPool(
+        workers=settings.heavy_workers,
+        queue=settings.heavy_queue,
+        wait_seconds=settings.heavy_wait_seconds,
+    )
+
+
