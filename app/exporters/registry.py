@@ -226,8 +226,10 @@ def parse_accept(accept: str) -> list[MediaRange]:
     return ranges
 
 
-# Parameters a media range may carry to the renderer (as doi.org: text/x-bibliography; style=apa).
-_RENDER_PARAMS = ("style", "locale")
+# Parameters a media range may carry to the renderer (as doi.org: text/x-bibliography; style=apa),
+# with the longest value each may have: the same caps as ?style= and ?locale= (an uncapped style
+# became a file name too long for the style lookup, a 500).
+_RENDER_PARAMS = {"style": 80, "locale": 20}
 
 
 def negotiate(
@@ -282,7 +284,16 @@ def negotiate(
     exporter, media_range = chosen
     params = dict(exporter.default_params)
     if media_range.specificity == 2:
-        params.update({k: v for k, v in media_range.params.items() if k in _RENDER_PARAMS})
+        for key, value in media_range.params.items():
+            if key not in _RENDER_PARAMS:
+                continue
+            if len(value) > _RENDER_PARAMS[key]:
+                raise NotAcceptable(
+                    f"The {key} parameter in Accept is longer than {_RENDER_PARAMS[key]} "
+                    "characters.",
+                    available_formats(kind),
+                )
+            params[key] = value
     params.update(explicit)
     return _checked(exporter, params, kind)
 

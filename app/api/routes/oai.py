@@ -20,6 +20,7 @@ from app.api.deps import SessionDep, cursor_codec
 from app.config import get_settings
 from app.errors import PROBLEM_MEDIA_TYPE, ProblemError
 from app.exporters.oai_dc import OAI_DC_NS, article_to_oai_dc
+from app.exporters.xml_building import xml_safe
 from app.schemas import ArticlePublic
 from app.services import oai as oai_service
 from app.services.oai import RecordPage, RecordQuery, SetFilter
@@ -179,6 +180,9 @@ def _checked_arguments(verb: str, arguments: dict[str, str]) -> None:
 
 
 def _verb_and_arguments(items: Sequence[tuple[str, str]]) -> tuple[str, dict[str, str]]:
+    if any(xml_safe(name) != name or xml_safe(value) != value for name, value in items):
+        # Echoed into the response's <request> element, which XML cannot hold.
+        raise OaiError("badArgument", "Arguments must not contain control characters.")
     verbs = [value for name, value in items if name == "verb"]
     if len(verbs) != 1:
         raise OaiError("badVerb", "The verb argument is missing or repeated.")
@@ -439,7 +443,12 @@ _XML_RESPONSE: dict[int | str, dict[str, Any]] = {
                 "example": '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">...</OAI-PMH>',
             }
         },
-    }
+    },
+    # A NUL anywhere in the URL is refused before any route (app/api/guards.py).
+    422: {
+        "description": "The URL holds a NUL character (%00).",
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    },
 }
 _NOT_A_FORM: dict[int | str, dict[str, Any]] = {
     415: {
