@@ -182,15 +182,27 @@ def csl_to_entry(item: Mapping[str, Any], key: str) -> Entry:
     return Entry(entry_type, key, [Field(name, value) for name, value in fields])
 
 
+def clash_suffix(number: int) -> str:
+    """1 → ``a``, 26 → ``z``, 27 → ``aa``: keys stay in [a-z0-9] past 26 clashes (``{`` broke
+    the file for BibTeX parsers)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
 def render_items(items: Sequence[Mapping[str, Any]]) -> bytes:
     """A BibTeX file; clashing keys get ``a``, ``b``… suffixes so every entry stays citable."""
     library = Library()
-    seen: dict[str, int] = {}
+    used: set[str] = set()
     for item in items:
-        base = citation_key(item)
-        count = seen.get(base, 0)
-        seen[base] = count + 1
-        key = base if count == 0 else f"{base}{chr(ord('a') + count - 1)}"
+        base = key = citation_key(item)
+        clashes = 0
+        while key in used:  # also a suffixed key that another base happens to spell
+            clashes += 1
+            key = base + clash_suffix(clashes)
+        used.add(key)
         library.add(csl_to_entry(item, key))
     return bibtexparser.write_string(library, bibtex_format=_FORMAT).encode("utf-8")
 

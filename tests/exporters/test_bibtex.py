@@ -87,3 +87,29 @@ def test_citation_keys_are_ascii_stable_and_unique() -> None:
     twice = render_items([dict(item, id="a"), dict(item, id="b")]).decode()
     assert "@misc{mullereliyev2020elka," in twice
     assert "@misc{mullereliyev2020elkaa," in twice
+
+
+def test_keys_stay_in_a_to_z_and_digits_past_26_clashes() -> None:
+    # 60 works by one author in one year: the 27th key used to end in "{" and break parsers.
+    items = [
+        {"id": i, "type": "article-journal", "author": [{"family": "Smith", "given": "J"}],
+         "issued": {"date-parts": [[2020]]}, "title": "Study"}
+        for i in range(60)
+    ]
+    library = bibtexparser.parse_string(render_items(items).decode("utf-8"))
+    keys = [entry.key for entry in library.entries]
+    assert len(keys) == 60 and len(set(keys)) == 60 and not library.failed_blocks
+    assert all(key.isascii() and key.isalnum() and key == key.lower() for key in keys)
+    assert keys[:2] == ["smith2020study", "smith2020studya"]
+    assert keys[26:28] == ["smith2020studyz", "smith2020studyaa"]
+
+
+def test_a_suffixed_key_never_repeats_another_base_key() -> None:
+    items = [
+        {"id": 1, "title": "Study", "author": [{"family": "Smith"}]},
+        {"id": 2, "title": "Study", "author": [{"family": "Smith"}]},
+        {"id": 3, "title": "Studya", "author": [{"family": "Smith"}]},
+    ]
+    library = bibtexparser.parse_string(render_items(items).decode("utf-8"))
+    keys = [entry.key for entry in library.entries]
+    assert len(set(keys)) == 3 and not library.failed_blocks
