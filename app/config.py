@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         description="uvicorn worker processes; each holds its own parser models (~120 MiB).",
     )
     db_pool_size: int = Field(default=10, ge=1, description="Database connections per process.")
+    statement_timeout_ms: int = Field(
+        default=15_000, ge=0,
+        description="Longest SQL statement of the app, in ms (0: none); past it a 503 problem.",
+    )
     cache_max_age: int = Field(default=300, ge=0, description="Cache-Control max-age, seconds.")
     cors_origins: list[str] = Field(
         default_factory=lambda: ["*"], description='JSON list of origins allowed to read, ["*"].'

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +31,11 @@ _sqlite_limit_clause = SQLiteCompiler.limit_clause
 SQLiteCompiler.limit_clause = _limit_without_offset  # type: ignore[method-assign, assignment]
 
 
-def make_engine(database_url: str, *, pool_size: int = 10) -> Engine:
+def make_engine(
+    database_url: str, *, pool_size: int = 10, statement_timeout_ms: int = 0
+) -> Engine:
+    """An engine for ``database_url``; a statement running past ``statement_timeout_ms`` (when
+    not 0) is cancelled by the database and raises OperationalError (the API's 503)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -39,8 +45,56 @@ def make_engine(database_url: str, *, pool_size: int = 10) -> Engine:
         )
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
+        if statement_timeout_ms:
+            _limit_sqlite_statements(engine, statement_timeout_ms / 1000)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    connect_args = (
+        {"options": f"-c statement_timeout={statement_timeout_ms}"} if statement_timeout_ms else {}
+    )
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args=connect_args,
+    )
+
+
+class _StatementClock:
+    """When the running statement must stop; SQLite asks through its progress handler."""
+
+    __slots__ = ("deadline",)
+
+    def __init__(self) -> None:
+        self.deadline = math.inf
+
+    def expired(self) -> int:
+        return 1 if time.monotonic() > self.deadline else 0
+
+
+def _limit_sqlite_statements(engine: Engine, seconds: float) -> None:
+    """SQLite has no statement timeout: a progress handler (every 10,000 VM steps, ~1 ms)
+    interrupts a statement, fetching included, once it has run ``seconds``."""
+
+    def install(dbapi_connection: Any, record: Any) -> None:
+        clock = _StatementClock()
+        record.info["statement_clock"] = clock
+        dbapi_connection.set_progress_handler(clock.expired, 10_000)
+
+    def start(conn: Any, *_args: Any) -> None:
+        clock = conn.info.get("statement_clock")
+        if clock is not None:
+            clock.deadline = time.monotonic() + seconds
+
+    def stop(conn: Any, *_args: Any) -> None:
+        clock = conn.info.get("statement_clock")
+        if clock is not None:
+            clock.deadline = math.inf  # the transaction's end is not part of a statement
+
+    event.listen(engine, "connect", install)
+    event.listen(engine, "before_cursor_execute", start)
+    event.listen(engine, "commit", stop)
+    event.listen(engine, "rollback", stop)
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -66,7 +120,11 @@ def _begin_sqlite(connection: Any) -> None:
 @lru_cache(maxsize=1)
 def get_engine() -> Engine:
     settings = get_settings()
-    return make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    return make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        statement_timeout_ms=settings.statement_timeout_ms,
+    )
 
 
 def get_session() -> Iterator[Session]:

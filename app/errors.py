@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -104,6 +105,18 @@ async def _on_validation_error(request: Request, exc: Exception) -> ProblemRespo
     return problem_response(request, 422, detail, errors=errors)
 
 
+async def _on_database_unavailable(request: Request, exc: Exception) -> ProblemResponse:
+    """A statement cancelled by the statement timeout, a lost connection, a locked database:
+    the database cannot answer now, which is not the client's fault nor a bug (503, not 500)."""
+    log.warning("database error on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(
+        request,
+        503,
+        "The database could not answer in time; retry later or ask for less.",
+        headers={"Retry-After": "5"},
+    )
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> ProblemResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(request, 500, "An unexpected error occurred; it has been logged.")
@@ -113,6 +126,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(OperationalError, _on_database_unavailable)
     app.add_exception_handler(Exception, _on_unexpected)
 
 
