@@ -26,8 +26,9 @@ migrate: install
 seed: migrate
 	$(PY) -m app seed
 
+# Rate limits are on when serving for real (off in tests): RATE_LIMITS=0 make run turns them off.
 run: seed
-	$(PY) -m app serve
+	RATE_LIMITS=$${RATE_LIMITS:-1} $(PY) -m app serve
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -63,6 +63,21 @@ class Settings(BaseSettings):
     heavy_wait_seconds: float = Field(
         default=10.0, gt=0, description="Longest wait for a heavy-work slot before a 503."
     )
+    rate_limits: bool = Field(
+        default=False,
+        description="Per-client rate limits (429 past them); `make run` turns them on.",
+    )
+    rate_limit_reads: str = Field(default="600/minute", description="Budget of plain reads.")
+    rate_limit_search: str = Field(default="120/minute", description="Budget of q= searches.")
+    rate_limit_parse: str = Field(default="30/minute", description="Budget of parse requests.")
+    rate_limit_exports: str = Field(
+        default="120/minute", description="Budget of non-JSON renderings, /dump and /oai."
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="redis://host:port/db: rate limits shared by all workers (else in-process).",
+    )
+    redis_key_prefix: str = Field(default="journal-api", description="Prefix of our Redis keys.")
     parse_max_citations: int = Field(
         default=1000, ge=1, le=100_000,
         description="Most strings one POST /references/parse may carry; more is a 413.",
@@ -123,6 +138,26 @@ class Settings(BaseSettings):
         if ":" in host and not host.startswith("["):
             host = f"[{host}]"
         return f"http://{host}:{self.port}"
+
+    @field_validator("rate_limit_reads", "rate_limit_search", "rate_limit_parse",
+                     "rate_limit_exports")
+    @classmethod
+    def _valid_rate_limit(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate such as 100/minute") from None
+        return value
+
+    def rate_limit_specs(self) -> dict[str, str]:
+        return {
+            "reads": self.rate_limit_reads,
+            "search": self.rate_limit_search,
+            "parse": self.rate_limit_parse,
+            "exports": self.rate_limit_exports,
+        }
 
     @field_validator("log_level")
     @classmethod

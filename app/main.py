@@ -13,6 +13,7 @@ from fastapi_offline import FastAPIOffline
 from app.api.body_limit import BodyLimitMiddleware
 from app.api.guards import RejectNulMiddleware
 from app.api.http_caching import GZIP_MINIMUM, HttpCachingMiddleware
+from app.api.rate_limit import RateLimiter, RateLimitMiddleware, make_storage
 from app.api.routes import (
     article_writes,
     articles,
@@ -64,12 +65,20 @@ def create_app() -> FastAPI:
     # Outermost last: gzip for streams, CORS on every answer (304s too), then conditional GET.
     app.add_middleware(RejectNulMiddleware)
     app.add_middleware(HttpCachingMiddleware, max_age=settings.cache_max_age)
+    if settings.rate_limits:
+        # Inside CORS, so that a 429 can be read by a browser client.
+        storage = make_storage(settings.redis_url, key_prefix=settings.redis_key_prefix)
+        limiter = RateLimiter(settings.rate_limit_specs(), storage)
+        app.add_middleware(RateLimitMiddleware, limiter=limiter)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
         allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Match", "Authorization"],
-        expose_headers=["Link", "ETag", "Content-Location", "Location"],
+        expose_headers=[
+            "Link", "ETag", "Content-Location", "Location", "Retry-After",
+            "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset",
+        ],
         max_age=86400,
     )
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM)
