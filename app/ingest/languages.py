@@ -29,6 +29,9 @@ SUPPORTED: dict[Language, str] = {
     Language.POLISH: "pl",
 }
 _BY_TAG: dict[str, Language] = {tag: language for language, tag in SUPPORTED.items()}
+# Detection looks at a bounded sample: a paragraph decides a language as well as a book does,
+# and a page's work must not grow with a hostile field's length.
+SAMPLE_CHARS = 1000
 
 # Letters that only one of our languages writes, in its own script. Checked in order.
 _CYRILLIC_MARKERS: tuple[tuple[str, str], ...] = (
@@ -54,6 +57,7 @@ def detector() -> LanguageDetector:
 
 def detect_language(text: str) -> str | None:
     """BCP 47 tag of the most likely language of ``text``, or None when undecidable."""
+    text = text[:SAMPLE_CHARS]
     if not text or not any(ch.isalpha() for ch in text):
         return None
     language = detector().detect_language_of(text)
@@ -105,6 +109,7 @@ def classify_language(text: str, *, candidates: tuple[str, ...] | None = None) -
 
     ``candidates`` narrows lingua's choice (e.g. the languages already seen on the page).
     """
+    text = text[:SAMPLE_CHARS]
     if not text or not any(ch.isalpha() for ch in text):
         return None
     by_letters = orthography_language(text)

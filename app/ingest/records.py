@@ -16,7 +16,7 @@ class JournalRecord:
     issn_print: str | None = None
     issn_online: str | None = None
     publisher: str | None = None
-    base_url: str | None = None
+    base_url: str | None = None  # the journal's address: https://host/index.php/<journal>
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,9 @@ class ArticleRecord:
     pages: str | None = None
     language: str | None = None
     published: date | None = None
+    # landing | full_text: a full-text view holds only part of the record (title, authors,
+    # references), so it never overwrites what a landing page stored
+    page_kind: str = "landing"
 
 
 class PageError(ValueError):

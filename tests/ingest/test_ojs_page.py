@@ -431,7 +431,11 @@ def test_ojs3_default_theme_page_without_blank_lines():
     assert record.references[1].startswith("Diekelmann S., Born J.")
     assert record.galleys == [GalleyRecord(label="PDF", locale="en")]
     assert record.published is not None and record.published.isoformat() == "2020-03-15"
-    assert record.authors == []  # names without a label are not certain enough
+    # OJS's order: each name, then its affiliation, between the title and the DOI
+    assert [(a.given, a.family, a.affiliation) for a in record.authors] == [
+        ("Anna", "Petrova", "Some University"),
+        ("John", "Smith", "Other University"),
+    ]
     assert record.journal.titles == {}  # the site header is not labelled as the journal title
 
 

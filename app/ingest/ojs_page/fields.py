@@ -1,0 +1,314 @@
+"""Classified lines → the article's fields: title, authors, abstracts, references, keywords.
+
+OJS prints an article page in one order (article_details.tpl): title, authors with affiliation and
+ORCID, DOI, keywords, abstract, galleys, references, then the sidebar. Each finder below reads
+its field where that order puts it, and stops at the next label, galley link or interface line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.ingest.languages import classify_language
+from app.ingest.ojs_page.authors import authors_from_lines, names_on_line
+from app.ingest.ojs_page.lines import Line, Page
+from app.ingest.ojs_page.shapes import (
+    AUTHOR_START,
+    DOI,
+    INITIALS,
+    LIST_MARKER,
+    footer_match,
+    is_prose,
+    is_reference_like,
+    is_title_like,
+)
+from app.ingest.records import AuthorRecord
+
+# An issue or volume line ("Volume 17, No. 3, Art. 4 – September 2016") is not a title.
+_ISSUE_LINE = re.compile(
+    r"^(?:Vol(?:ume)?|No|Number|Issue|Том|Т|Вып(?:уск)?|Cild|Cilt|Sayı|Jilid|v|n)\.?\s*\d",
+    re.IGNORECASE,
+)
+
+
+def find_title(page: Page) -> Line | None:
+    """The article title: the first title-like content line before the abstract or references.
+
+    Lines before an OJS breadcrumb are the site header; a title-like line followed by menu lines
+    is the site's name, not the article's; prose at the very top of the page is skipped.
+    """
+    journal = {t.casefold() for t in page.journal_titles.values()}
+    seen_structure = False
+    grouped: dict[int, list[Line]] = {}
+    lines_from = page.lines
+    breadcrumb = next((ln for ln in page.lines if ln.value == "breadcrumb"), None)
+    if breadcrumb is not None:
+        lines_from = page.lines[page.lines.index(breadcrumb) + 1 :]
+    following = {id(a): b for a, b in zip(page.lines, page.lines[1:], strict=False)}
+    for line in lines_from:
+        grouped.setdefault(line.block, []).append(line)
+    for lines in grouped.values():
+        content = [line for line in lines if line.kind == "text"]
+        if any(line.kind in {"galley", "heading"} for line in lines) and not content:
+            if any(
+                line.kind == "heading" and line.value in {"references", "most_read", "how_to_cite"}
+                for line in lines
+            ):
+                return None
+        joined = " ".join(line.text for line in content)
+        if content and len(content) == len(lines) and is_prose(joined):
+            if seen_structure:
+                return None
+            continue
+        for line in lines:
+            if line.kind == "galley" or (
+                line.kind == "heading" and line.value in {"references", "most_read"}
+            ):
+                return None
+            if line.kind != "text":
+                seen_structure = True
+                continue
+            if is_reference_like(line.text):
+                return None
+            nxt = following.get(id(line))
+            site_name = nxt is not None and nxt.kind == "interface" and breadcrumb is None
+            if (
+                line.text.casefold() not in journal
+                and not site_name
+                and not _ISSUE_LINE.match(line.text)
+                and is_title_like(line.text)
+            ):
+                return line
+            seen_structure = True
+    return None
+
+
+def after(page: Page, start: Line) -> list[Line]:
+    return page.lines[page.lines.index(start) + 1 :]
+
+
+def author_zone(lines: list[Line]) -> tuple[list[str], int]:
+    """Lines between the title and the first block of content, and how many lines they span.
+
+    The zone ends at any label other than the screen-reader "Authors", a galley link, an
+    interface line, or prose; authors are read from its lines only.
+    """
+    zone: list[str] = []
+    count = 0
+    for count, line in enumerate(lines):  # noqa: B007 - the index is returned
+        if line.kind == "heading" and line.value != "authors":
+            return zone, count
+        if line.kind in {"galley", "interface", "issn"}:
+            return zone, count
+        if line.kind == "meta" or line.kind == "key" or line.kind == "footer":
+            continue
+        if line.kind == "heading":
+            continue
+        if is_prose(line.text) and not names_on_line(line.text):
+            return zone, count
+        if len(zone) >= 60:
+            return zone, count
+        zone.append(line.text)
+    return zone, len(lines)
+
+
+def find_authors(lines: list[Line]) -> list[AuthorRecord]:
+    zone, _ = author_zone(lines)
+    return authors_from_lines(zone)
+
+
+def paragraphs(lines: list[Line]) -> list[list[Line]]:
+    """Lines grouped by block, in order."""
+    grouped: dict[int, list[Line]] = {}
+    for line in lines:
+        grouped.setdefault(line.block, []).append(line)
+    return list(grouped.values())
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines; a line-final hyphen stays (as printed) and the repair decides."""
+    out = ""
+    for line in lines:
+        if not out:
+            out = line
+        elif out.endswith("-") and not out.endswith(" -"):
+            out += line
+        else:
+            out += " " + line
+    return out
+
+
+def _abstract_pieces(content: list[str]) -> list[str]:
+    """An abstract block's paragraphs: wrapped lines joined, a short title-like line between two
+    paragraphs (the other language's title) dropped, one piece per language."""
+    pieces: list[list[str]] = [[]]
+    for index, text in enumerate(content):
+        nxt = content[index + 1] if index + 1 < len(content) else ""
+        short = len(text) < 200 and not text.rstrip().endswith((".", ";", ","))
+        if short and is_title_like(text) and len(nxt) >= 200 and pieces[-1]:
+            pieces.append([])
+            continue
+        if pieces[-1] and len(text) >= 200 and len(pieces[-1][-1]) >= 200:
+            # one long line per paragraph: a new language starts a new abstract
+            previous = join_lines(pieces[-1])
+            if classify_language(previous[:400]) != classify_language(text[:400]):
+                pieces.append([])
+        pieces[-1].append(text)
+    return [join_lines(piece) for piece in pieces if piece]
+
+
+def find_abstracts(
+    blocks: list[list[Line]], *, labelled_only: bool = False
+) -> tuple[list[str], int]:
+    """Printed abstracts (one per language) and the index of the block after them.
+
+    Under an abstract label every paragraph counts; without one (PDF-derived pages), prose
+    paragraphs do. Text under another label (keywords, DOI) is never an abstract.
+    """
+    abstracts: list[str] = []
+    position = 0
+    current: str | None = None
+    for position, lines in enumerate(blocks):
+        content = [line for line in lines if line.kind == "text"]
+        headings = [line.value for line in lines if line.kind == "heading"]
+        if headings:
+            if abstracts and headings[-1] != "abstract":
+                return abstracts, position
+            if headings[-1] not in {"abstract", "doi", "keywords", "authors"}:
+                return abstracts, position
+            current = headings[-1]
+        if any(line.kind in {"galley", "interface"} for line in lines):
+            break
+        if not content or current not in {None, "abstract"}:
+            continue
+        if labelled_only and current != "abstract":
+            continue
+        texts = [line.text for line in content]
+        text = join_lines(texts)
+        labelled = current == "abstract"
+        if is_reference_like(text) or not (is_prose(text) or (labelled and len(text) > 40)):
+            if abstracts:
+                return abstracts, position
+            continue
+        abstracts.extend(_abstract_pieces(texts))
+    else:
+        position = len(blocks)
+    return abstracts, position
+
+
+def find_references(blocks: list[list[Line]]) -> tuple[list[str], int]:
+    """References in printed order and the index of the block where they end.
+
+    They start after a references label or at the first reference-like paragraph, and end at a
+    galley link, an interface line, another label or a block of keyword-like lines.
+    """
+    references: list[str] = []
+    started = False
+    position = 0
+    for position, lines in enumerate(blocks):
+        if any(line.kind in {"galley", "interface"} for line in lines):
+            return references, position
+        heading = next((line.value for line in lines if line.kind == "heading"), None)
+        if heading == "references":
+            started = True
+            lines = [line for line in lines if line.kind != "heading"]
+        elif heading is not None and started:
+            return references, position
+        content = [line.text for line in lines if line.kind == "text"]
+        if not content:
+            continue
+        if not started:
+            if not is_reference_like(join_lines(content)) and not LIST_MARKER.match(content[0]):
+                continue
+            started = True
+        elif keyword_like_block(content) and not any(is_reference_like(c) for c in content):
+            return references, position
+        references.extend(split_references(content))
+    return references, len(blocks)
+
+
+def drop_cut_off_reference(references: list[str], blocks: list[list[Line]], end: int) -> list[str]:
+    """A last reference that the saved page cut off (nothing follows it, no year) is dropped."""
+    if not references or any(
+        line.kind not in {"footer"} for lines in blocks[end:] for line in lines
+    ):
+        return references
+    if is_reference_like(references[-1]):
+        return references
+    return references[:-1]
+
+
+def split_references(lines: list[str]) -> list[str]:
+    """References in one paragraph: numbered items, one per line, or one wrapped reference."""
+    lines = [line for line in lines if not footer_match(line)]
+    if not lines:
+        return []
+    items: list[str] = []
+    numbered = sum(1 for line in lines if LIST_MARKER.match(line))
+    for line in lines:
+        marker = LIST_MARKER.match(line)
+        if numbered >= 1 and LIST_MARKER.match(lines[0]):
+            starts = marker is not None
+        else:
+            # a new reference only once the previous one is complete (it has its year)
+            starts = not items or (
+                is_reference_like(line)
+                and is_reference_like(items[-1])
+                and (bool(AUTHOR_START.match(line)) or items[-1].endswith((".", ")")))
+            )
+        text = line[marker.end() :] if marker and numbered and starts else line
+        if starts or not items:
+            items.append(text)
+        else:
+            items[-1] = join_lines([items[-1], text])
+    return items
+
+
+def keyword_like_block(lines: list[str]) -> bool:
+    """Short lines without digits, sentence punctuation or a reference's author names."""
+    return all(
+        len(line) <= 120
+        and not re.search(r"\d", line)
+        and not line.endswith(".")
+        and not AUTHOR_START.match(line)
+        and not INITIALS.search(line)
+        for line in lines
+    )
+
+
+def keyword_lines(blocks: list[list[Line]], after_references: int) -> list[str]:
+    """Lines of the keyword list: the text after a keywords label, or else the block of
+    keyword-like lines right after the references and galley links, when an OJS line follows
+    it (a block that ends the saved page may be a reference cut off mid-way)."""
+    for index, block in enumerate(blocks):
+        for position, line in enumerate(block):
+            if line.kind == "heading" and line.value == "keywords":
+                rest: list[str] = []
+                for ln in block[position + 1 :]:
+                    if ln.kind != "text":
+                        break
+                    rest.append(ln.text)
+                if rest:
+                    return rest
+                following = next((b for b in blocks[index + 1 :] if b), [])
+                return [ln.text for ln in following if ln.kind == "text"]
+    for index, block in enumerate(blocks[after_references:], start=after_references):
+        if any(line.kind in {"interface", "heading"} for line in block):
+            return []
+        texts = [line.text for line in block if line.kind == "text"]
+        if not texts:
+            continue  # galley links, footers
+        closed = any(
+            line.kind in {"interface", "heading", "galley"}
+            for later in blocks[index + 1 :]
+            for line in later
+        )
+        if closed and keyword_like_block(texts) and not any(is_prose(t) for t in texts):
+            return texts
+        return []
+    return []
+
+
+def strip_doi(text: str) -> str | None:
+    match = DOI.search(text)
+    return match.group(0).rstrip(".").lower() if match else None

@@ -1,0 +1,289 @@
+"""Page text → classified lines: what each line of a saved page is, and which block it is in.
+
+Pages saved as text mix OJS interface strings (menus, ``##locale.keys##``, labels in the journal's
+UI language), running headers/footers of the PDF (journal title + volume/issue/year/page), the
+article's own metadata and its reference list. Labels split the page into blocks even when it was
+saved without blank lines; a label glued to its value (``…8670366palavras-chave: …``) is cut off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.ingest.languages import classify_language
+from app.ingest.ojs_page.labels import inline_labels, issue_identification, label_role
+from app.ingest.ojs_page.shapes import (
+    GALLEY_LINE,
+    ISO_DATE,
+    ISSN_LINE,
+    LOCALE_KEY,
+    LOGO_KEY,
+    ONLINE_MEDIA,
+    PRINT_MEDIA,
+    URL_DOI,
+    footer_match,
+    galley_locale,
+    is_reference_like,
+    is_title_like,
+    issn_is_valid,
+)
+from app.ingest.records import AuthorRecord, GalleyRecord, IssueRecord
+from app.ingest.text import normalize_spaces
+
+# Blocks of the sidebar and of OJS's own furniture: their text is never the article's abstract,
+# keywords or references (a "How to cite" line is reference-shaped, a "Most read" list too).
+ASIDE_ROLES = frozenset(
+    {
+        "how_to_cite", "citation_formats", "downloads", "download", "published", "issue",
+        "section", "category", "license", "most_read", "author_bios", "details", "versions",
+        "data_availability", "funding", "doi", "authors",
+    }
+)  # fmt: skip
+CONTENT_ROLES = frozenset({"abstract", "keywords", "references"})
+# Labels over one value line ("Published" / "2020-03-15"); the others label a block of lines.
+_ONE_LINE_ROLES = frozenset({"doi", "published", "issue", "section", "category", "versions"})
+# Lines that stand alone on a page even when it has no blank lines between its parts.
+STRUCTURAL = frozenset({"heading", "interface", "galley", "issn", "key"})
+
+
+@dataclass
+class Line:
+    """One non-blank line with what the loader decided it is."""
+
+    text: str
+    block: int
+    kind: str = "text"  # text | issn | galley | footer | interface | heading | key | meta | aside
+    value: str | None = None  # heading: its role; aside: the role of its block
+
+
+@dataclass
+class Page:
+    lines: list[Line] = field(default_factory=list)
+    journal_titles: dict[str, str] = field(default_factory=dict)
+    issn_print: str | None = None
+    issn_online: str | None = None
+    issue: IssueRecord | None = None
+    galleys: list[GalleyRecord] = field(default_factory=list)
+    published: date | None = None
+    doi: str | None = None
+    authors: list[AuthorRecord] = field(default_factory=list)
+
+    def has_ojs_lines(self) -> bool:
+        return any(line.kind not in {"text", "aside"} for line in self.lines)
+
+    def roles(self) -> set[str]:
+        return {line.value or "" for line in self.lines if line.kind == "heading"}
+
+
+def blocks(text: str) -> list[list[str]]:
+    """Paragraphs: runs of non-blank lines separated by blank lines."""
+    found: list[list[str]] = [[]]
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if line:
+            found[-1].append(line)
+        elif found[-1]:
+            found.append([])
+    return [block for block in found if block]
+
+
+def split_inline_labels(text: str) -> list[tuple[str, str | None]]:
+    """A line cut at the labels inside it: ``[(text, None) | (label, role), ...]``."""
+    found = inline_labels(text) if ":" in text or "：" in text else []
+    if found and found[0][0] > 0 and is_reference_like(text):
+        return [(text, None)]  # "…, IntechOpen, DOI: 10.5772/…" is a reference, not a label
+    if not found:
+        return [(text, None)]
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    for start, end, role in found:
+        before = text[position:start].strip()
+        if before:
+            pieces.append((before, None))
+        pieces.append((text[start:end].strip(), role))
+        position = end
+    rest = text[position:].strip()
+    if rest:
+        pieces.append((rest, None))
+    return pieces
+
+
+def classify(text: str) -> Page:
+    """Label each line; collect the facts that single lines state (ISSN, galleys, footers...)."""
+    page = Page()
+    paragraphs = blocks(text)
+    repeated = Counter(
+        re.sub(r"\d+", "#", normalize_spaces(line))
+        for block in paragraphs
+        for line in block
+        if len(line) < 120
+    )
+    expect_journal_title = False
+    for number, block in enumerate(paragraphs):
+        for raw in block:
+            for piece, role in split_inline_labels(normalize_spaces(raw)):
+                line = Line(piece, number)
+                page.lines.append(line)
+                if role is not None:
+                    line.kind, line.value = "heading", role
+                    continue
+                keys = LOCALE_KEY.findall(line.text)
+                if keys:
+                    rest = normalize_spaces(LOCALE_KEY.sub(" ", line.text))
+                    line.kind = "key"
+                    if any(LOGO_KEY.search(key) for key in keys):
+                        if rest:
+                            add_title(page.journal_titles, rest)
+                        else:
+                            expect_journal_title = True
+                    elif rest:
+                        line.kind, line.text = "text", rest
+                    continue
+                if expect_journal_title:
+                    expect_journal_title = False
+                    if is_title_like(line.text):
+                        line.kind = "key"
+                        add_title(page.journal_titles, line.text)
+                        continue
+                _classify_line(page, line, repeated)
+    _separate_structure(page)
+    return page
+
+
+def _classify_line(page: Page, line: Line, repeated: Counter[str]) -> None:
+    text = line.text
+    issn = ISSN_LINE.search(text)
+    if issn and len(text) < 80:
+        line.kind = "issn"
+        value = re.sub(r"\s", "", issn.group("issn")).replace("‐", "-").replace("–", "-")
+        value = value.upper()
+        medium = next((m for m in issn.group("before", "inside", "after", "trail") if m), "")
+        medium = medium.casefold()
+        if issn_is_valid(value):
+            if medium in ONLINE_MEDIA:
+                page.issn_online = page.issn_online or value
+            elif medium in PRINT_MEDIA:
+                page.issn_print = page.issn_print or value
+            # A bare "ISSN" does not say which medium it is; it is not assigned to one.
+        return
+    galley = GALLEY_LINE.match(text)
+    if galley:
+        line.kind = "galley"
+        label = galley.group("label")
+        label = label.upper() if label.casefold() in {"pdf", "html", "xml", "epub"} else label
+        record = GalleyRecord(label=label, locale=galley_locale(galley.group("language")))
+        if record not in page.galleys:
+            page.galleys.append(record)
+        return
+    footer = footer_match(text)
+    if footer:
+        line.kind = "footer"
+        page.issue = page.issue or _issue(footer)
+        add_title(page.journal_titles, footer.group("title").strip(" ,."))
+        return
+    role = label_role(text)
+    if role == "interface":
+        line.kind = "interface"
+        return
+    if role:
+        line.kind, line.value = "heading", role
+        return
+    issue = issue_identification().search(text)
+    if (
+        issue
+        and (issue["volume"] or issue["number"])
+        and len(text) < 160
+        and not is_reference_like(text)
+    ):
+        line.kind = "meta"
+        # OJS breadcrumbs ("Home / Archives / Vol. 8 No. 2 (2021) / Articles") precede the title
+        line.value = "breadcrumb" if text.count("/") >= 2 else None
+        page.issue = page.issue or _issue(issue)
+        return
+    doi = URL_DOI.match(text)
+    if doi and (text.upper().startswith("DOI") or "doi.org" in text):
+        line.kind = "meta"
+        page.doi = page.doi or doi.group(1).rstrip(".").lower()
+        return
+    # The same short non-reference line several times (digits aside): a running header/footer.
+    shape = re.sub(r"\d+", "#", text)
+    if repeated[shape] > 1 and re.search(r"\d", text) and not is_reference_like(text):
+        line.kind = "footer"
+
+
+def _issue(match: re.Match[str]) -> IssueRecord:
+    volume, number = match.group("volume"), match.group("number")
+    return IssueRecord(
+        volume=str(int(volume)) if volume else None,
+        number=(str(int(number)) if number.isdigit() else number) if number else None,
+        year=int(match.group("year")),
+    )
+
+
+def add_title(titles: dict[str, str], title: str) -> None:
+    language = classify_language(title) or "und"
+    titles.setdefault(language, title)
+
+
+def parse_date(text: str) -> date | None:
+    """A published date as OJS prints it: ISO (the default short format) or ``dd.mm.yyyy``."""
+    match = ISO_DATE.search(text)
+    try:
+        if match:
+            return date.fromisoformat(match["date"])
+        dotted = re.search(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)", text)
+        if dotted:
+            day, month, year = (int(part) for part in dotted.groups())
+            return date(year, month, day)
+    except ValueError:
+        return None
+    return None
+
+
+def _separate_structure(page: Page) -> None:
+    """Give labels and interface lines blocks of their own; read the values labels introduce.
+
+    Pages saved without blank lines would otherwise be one paragraph; a running footer is not a
+    separator, since it may sit inside a reference that a PDF page break cut in two. Text after a
+    sidebar label (How to cite, Issue, License, Most read ...) is marked ``aside``.
+    """
+    block = 0
+    previous: Line | None = None
+    previous_original = -1
+    role: str | None = None
+    for line in page.lines:
+        original = line.block
+        if previous is None or original != previous_original:
+            block += 1
+        elif line.kind in STRUCTURAL or previous.kind in STRUCTURAL:
+            block += 1
+        line.block, previous_original = block, original
+        if line.kind == "heading":
+            role = line.value
+        elif line.kind in {"interface", "galley"}:
+            role = None
+        elif line.kind in {"text", "meta"} and role in ASIDE_ROLES:
+            _read_value(page, line, role)
+            if role in _ONE_LINE_ROLES:
+                role = None
+        previous = line
+
+
+def _read_value(page: Page, line: Line, role: str) -> None:
+    """A line in a sidebar block: the value of its label when it has one, never content."""
+    if line.kind == "text":
+        line.kind, line.value = "aside", role
+    text = line.text
+    if role == "published" and page.published is None:
+        page.published = parse_date(text)
+    elif role == "doi" and page.doi is None:
+        doi = re.search(r"10\.\d{4,9}/\S+", text)
+        if doi:
+            page.doi = doi.group(0).rstrip(".").lower()
+    elif role == "issue" and page.issue is None:
+        issue = issue_identification().search(text)
+        if issue:
+            page.issue = _issue(issue)

@@ -1,0 +1,163 @@
+"""Build ``app/ingest/ojs_page/label_table.py`` from PKP's ``labels.json`` (OJS 3.3, 3.4, main).
+
+Usage: ``python scripts/build_ojs_labels.py /path/to/shared/ojs/labels.json``
+
+The loader recognises the blocks of an OJS article page (abstract, keywords, references, how to
+cite, downloads, published, issue, section ...) by the labels OJS prints over them, in whatever UI
+language the journal uses. Those labels are PKP's translations; this script keeps only the keys the
+article page prints, folds them (case, trailing colon, spaces) and writes a small Python module so
+that the running service never reads the shared folder.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+OUTPUT = Path(__file__).resolve().parents[1] / "app" / "ingest" / "ojs_page" / "label_table.py"
+
+# role -> translation keys whose text labels that block (in order of priority on conflicts)
+ROLES: dict[str, tuple[str, ...]] = {
+    "abstract": ("article.abstract",),
+    "keywords": ("article.subject", "common.keywords"),
+    "references": ("submission.citations",),
+    "authors": ("article.authors",),
+    "doi": ("doi.readerDisplayName", "plugins.pubIds.doi.readerDisplayName"),
+    "how_to_cite": ("submission.howToCite",),
+    "citation_formats": (
+        "submission.howToCite.citationFormats",
+        "submission.howToCite.downloadCitation",
+    ),
+    "downloads": (
+        "submission.downloads",
+        "plugins.themes.default.displayStats.downloads",
+        "plugins.themes.default.displayStats.noStats",
+        "submission.additionalFiles",
+    ),
+    "download": ("common.download",),
+    "published": ("submissions.published",),
+    "issue": ("issue.issue",),
+    "section": ("section.section",),
+    "category": ("category.category",),
+    "license": ("submission.license",),
+    "most_read": ("plugins.generic.recommendByAuthor.heading",),
+    "author_bios": ("submission.authorBiographies", "submission.authorBiography"),
+    "details": ("article.details",),
+    "versions": ("submission.versions",),
+    "data_availability": ("submission.dataAvailability",),
+    "funding": ("submission.funders", "submission.fundingStatement"),
+    "interface": (
+        # the site menu and skip links of every OJS page (pkp-lib components/header.tpl)
+        "navigation.skip.main", "navigation.skip.nav", "navigation.skip.footer",
+        "navigation.current", "navigation.archives", "navigation.about", "navigation.search",
+        "common.homepageNavigationLabel", "about.aboutContext", "about.submissions",
+        "about.editorialTeam", "about.privacyStatement", "about.contact",
+        "announcement.announcements", "archive.archives", "journal.currentIssue",
+        "journal.viewAllIssues", "user.login", "user.register", "common.search",
+    ),
+}  # fmt: skip
+# Parts of the issue identification ("Vol. 8 No. 2 (2021)", "v. 12 n. 3 (2020)", "Том 8 № 2").
+ISSUE_PARTS = {"volume": "issue.vol", "number": "issue.no"}
+# Title of the galley viewer pages ("View of {$title}"): a PDF/HTML viewer, not a landing page.
+VIEW_OF = "article.pageTitle"
+
+
+def fold(text: str) -> str:
+    """The form the loader compares: NFKC, case-folded, one space, no trailing colon."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"\s+", " ", text).strip().rstrip(":：").strip()
+    return text.casefold()
+
+
+def main(source: Path, output: Path = OUTPUT) -> None:
+    data = json.loads(source.read_text(encoding="utf-8"))
+    labels = data["labels"]
+    locales = {locale for translations in labels.values() for locale in translations}
+    table: dict[str, dict[str, None]] = {role: {} for role in ROLES}
+    claimed: dict[str, str] = {}
+    for role, keys in ROLES.items():
+        for key in keys:
+            for texts in labels.get(key, {}).values():
+                for text in texts:
+                    if "{$" in text or "<" in text:
+                        continue
+                    folded = fold(text)
+                    # a word that already labels a block of higher priority keeps that meaning
+                    if not folded or claimed.setdefault(folded, role) != role:
+                        continue
+                    table[role][folded] = None
+    issue_parts = {
+        part: sorted(
+            {
+                text.strip()
+                for texts in labels[key].values()
+                for text in texts
+                if text.strip() and "{$" not in text
+            },
+            key=lambda t: (-len(t), t),
+        )
+        for part, key in ISSUE_PARTS.items()
+    }
+    view_of = sorted(
+        {
+            text.split("{$title}")[0].strip()
+            for texts in labels[VIEW_OF].values()
+            for text in texts
+            if "{$title}" in text and text.split("{$title}")[0].strip()
+        }
+    )
+    sources = [
+        f"- {release}: {commit}"
+        for release, commits in data["sources"].items()
+        for commit in commits.values()
+    ]
+    lines = [
+        "# ruff: noqa: E501",
+        '"""OJS label words by the block they label, in every OJS UI language.',
+        "",
+        "GENERATED by scripts/build_ojs_labels.py (do not edit) from PKP's translations",
+        f"(pkp/ojs, pkp/pkp-lib, GPL-3.0) in {len(locales)} locale codes, at these commits:",
+        "",
+        *sources,
+        "",
+        "Texts are folded as the script's ``fold`` does: NFKC, case-folded, no trailing colon.",
+        '"""',
+        "",
+        "LABELS: dict[str, frozenset[str]] = {",
+    ]
+    for role, texts in table.items():
+        lines.append(f"    {role!r}: frozenset({{")
+        lines.extend(_wrapped([repr(t) for t in sorted(texts)], indent=8))
+        lines.append("    }),")
+    lines.append("}")
+    lines.append("")
+    for part, texts in issue_parts.items():
+        lines.append(f"ISSUE_{part.upper()}_WORDS: tuple[str, ...] = (")
+        lines.extend(_wrapped([repr(t) for t in texts], indent=4))
+        lines.append(")")
+    lines.append("VIEW_OF_PREFIXES: tuple[str, ...] = (")
+    lines.extend(_wrapped([repr(t) for t in view_of], indent=4))
+    lines.append(")")
+    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {output} ({sum(map(len, table.values()))} labels, {len(locales)} locales)")
+
+
+def _wrapped(items: list[str], *, indent: int, width: int = 100) -> list[str]:
+    out: list[str] = []
+    current = " " * indent
+    for item in items:
+        piece = item + ","
+        if len(current) + len(piece) + 1 > width and current.strip():
+            out.append(current.rstrip())
+            current = " " * indent
+        current += piece + " "
+    if current.strip():
+        out.append(current.rstrip())
+    return out
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/ojs/labels.json"))
