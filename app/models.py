@@ -79,6 +79,17 @@ class Journal(SQLModel, table=True):
     base_url: str | None = None
 
 
+class JournalIdentifier(SQLModel, table=True):
+    """Every name a journal is known by (ISSN, address, title): pages that name it differently
+    (one by its ISSN, another only by its address) find the same journal."""
+
+    __tablename__ = "journal_identifier"
+
+    id: int | None = Field(default=None, primary_key=True)
+    journal_id: int = _fk("journal.id")
+    key: str = Field(unique=True, description="issn:NNNN-NNNN, url:<host/path>, title:<folded>")
+
+
 class Issue(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("journal_id", "key"),)
 

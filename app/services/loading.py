@@ -15,6 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from app.ingest.ojs_page.identity import journal_url_key
 from app.ingest.records import ArticleRecord, AuthorRecord, IssueRecord, JournalRecord
 from app.ingest.references import parse_reference
 from app.models import (
@@ -26,6 +27,7 @@ from app.models import (
     Galley,
     Issue,
     Journal,
+    JournalIdentifier,
     Keyword,
     Reference,
     row_id,
@@ -44,22 +46,36 @@ class LoadResult:
     references: int
 
 
+def journal_identifiers(journal: JournalRecord) -> list[str]:
+    """Every identifier a page gives its journal, strongest first: ISSNs, address, titles."""
+    keys = [f"issn:{issn}" for issn in (journal.issn_print, journal.issn_online) if issn]
+    if journal.base_url:
+        keys.append(f"url:{journal_url_key(journal.base_url)}")
+    keys += [f"title:{fold_spaces(title)}" for title in journal.titles.values() if title.strip()]
+    return list(dict.fromkeys(keys))
+
+
 def journal_key(journal: JournalRecord) -> str:
-    if journal.issn_print:
-        return f"issn:{journal.issn_print}"
-    if journal.issn_online:
-        return f"issn:{journal.issn_online}"
-    if journal.titles:
-        return "title:" + fold_spaces(next(iter(journal.titles.values())))
-    raise ValueError("the page names no journal (no title and no ISSN)")
+    keys = journal_identifiers(journal)
+    if not keys:
+        raise ValueError(
+            "the page names no journal (no title, ISSN or journal address): "
+            "give its address with --url or the journal's name with --journal"
+        )
+    return keys[0]
 
 
-def source_key(record: ArticleRecord) -> str:
-    """The article's natural key: its URL, or a stable URN from journal and title when unknown."""
+def source_key(record: ArticleRecord, journal: str | None = None) -> str:
+    """The article's natural key: its URL, or a stable URN from journal and title when unknown.
+
+    ``journal`` is the stored journal's key, so that pages naming the journal differently
+    (one by ISSN, one by title) still give the same article the same key.
+    """
     if record.source_url:
         return record.source_url
     title = fold_spaces(next(iter(record.titles.values()), ""))
-    digest = hashlib.sha256(f"{journal_key(record.journal)}\n{title}".encode()).hexdigest()[:24]
+    journal = journal or journal_key(record.journal)
+    digest = hashlib.sha256(f"{journal}\n{title}".encode()).hexdigest()[:24]
     return f"urn:article:{digest}"
 
 
@@ -68,19 +84,41 @@ def record_hash(record: ArticleRecord) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def _upsert_journal(session: Session, record: JournalRecord) -> Journal:
-    key = journal_key(record)
-    journal = session.exec(select(Journal).where(col(Journal.key) == key)).first()
+def _upsert_journal(
+    session: Session, record: JournalRecord, *, known: int | None = None
+) -> Journal:
+    """The journal the page names, created with what is known or completed with what it adds.
+
+    Any identifier finds it (an ISSN, the journal's address, a title), so two pages of one
+    journal never make two journals; identifiers already held by another journal stay there.
+    ``known`` is the journal of the article the page describes, when that is already stored.
+    """
+    keys = journal_identifiers(record)
+    if not keys:
+        journal_key(record)  # raises the one-line reason
+    held = {
+        row.key: row.journal_id
+        for row in session.exec(
+            select(JournalIdentifier).where(col(JournalIdentifier.key).in_(keys))
+        )
+    }
+    owner = next((held[key] for key in keys if key in held), known)
+    journal = session.get(Journal, owner) if owner is not None else None
     if journal is None:
-        journal = Journal(key=key, titles={})
+        journal = Journal(key=keys[0], titles={})
     # A page may print the journal title in one language and a running footer in another:
     # merge what each page tells, never drop what an earlier page told.
-    journal.titles = {**(journal.titles or {}), **record.titles}
-    journal.issn_print = record.issn_print or journal.issn_print
-    journal.issn_online = record.issn_online or journal.issn_online
-    journal.publisher = record.publisher or journal.publisher
-    journal.base_url = record.base_url or journal.base_url
+    titles = dict(journal.titles or {})
+    journal.titles = {**titles, **{k: v for k, v in record.titles.items() if k not in titles}}
+    journal.issn_print = journal.issn_print or record.issn_print
+    journal.issn_online = journal.issn_online or record.issn_online
+    journal.publisher = journal.publisher or record.publisher
+    journal.base_url = journal.base_url or record.base_url
     session.add(journal)
+    session.flush()
+    for key in keys:
+        if key not in held:
+            session.add(JournalIdentifier(journal_id=row_id(journal), key=key))
     session.flush()
     return journal
 
@@ -236,25 +274,50 @@ def _store_references(session: Session, article_id: int, raws: list[str]) -> Non
     replace_documents(session, "search_reference", documents)
 
 
+def _find_article(session: Session, record: ArticleRecord) -> Article | None:
+    """The stored article a page describes: by its address, else by its DOI."""
+    if record.source_url:
+        found = session.exec(
+            select(Article).where(col(Article.source_url) == record.source_url)
+        ).first()
+        if found is not None:
+            return found
+    if record.doi:
+        return session.exec(select(Article).where(col(Article.doi) == record.doi)).first()
+    return None
+
+
 def store_record(
     session: Session, record: ArticleRecord, *, article_id: int | None = None
 ) -> LoadResult:
     """Insert or update the article a page describes (or article ``article_id``, which then
     takes the record's source URL). The caller owns the transaction; the write lock is taken
-    first, and a change is recorded for the feed unless nothing changed."""
+    first, and a change is recorded for the feed unless nothing changed.
+
+    The article is found by its address, else by its DOI (saved before without its address);
+    its journal by any identifier the page gives, else the journal it already belongs to."""
     lock_writes(session)
-    key = source_key(record)
-    digest = record_hash(record)
     if article_id is not None:
         article = session.get(Article, article_id)
         if article is None:
             raise LookupError(f"no article with id {article_id}")
     else:
+        article = _find_article(session, record)
+    journal = _upsert_journal(
+        session, record.journal, known=article.journal_id if article is not None else None
+    )
+    key = source_key(record, journal.key)
+    digest = record_hash(record)
+    if article is None:
         article = session.exec(select(Article).where(col(Article.source_url) == key)).first()
+    elif article.source_url.startswith("urn:") and record.source_url:
+        article.source_url = key  # saved before without its address: now it has one
     if article is not None and article.content_hash == digest:
         return LoadResult(article.id or 0, "unchanged", len(record.references))
+    if article is not None and record.page_kind != "landing":
+        # a full-text view holds part of the record: it never overwrites the landing page's
+        return LoadResult(article.id or 0, "unchanged", len(record.references))
     status: LoadStatus = "created" if article is None else "updated"
-    journal = _upsert_journal(session, record.journal)
     issue = _upsert_issue(session, row_id(journal), record.issue)
     if article is None:
         article = Article(
