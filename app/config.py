@@ -82,6 +82,14 @@ class Settings(BaseSettings):
         default=1000, ge=1, le=100_000,
         description="Most strings one POST /references/parse may carry; more is a 413.",
     )
+    load_max_page_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024,
+        description="Largest page file `load` reads; a bigger one fails with this limit named.",
+    )
+    load_max_field_chars: int = Field(
+        default=20_000, ge=100,
+        description="Longest title, abstract, keyword, reference or author a page may store.",
+    )
     depositor_name: str | None = Field(
         default=None, description="Crossref deposit: depositor name (the publisher's if unset)."
     )

@@ -143,3 +143,47 @@ def test_reparse_restores_every_reference_from_its_raw_text(
     assert dump(cli_db) == before
     assert main(["reparse"]) == 0
     assert "0 references changed" in capsys.readouterr().out
+
+
+def test_dry_run_parses_and_reports_but_writes_nothing(
+    cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = dump(cli_db)
+    assert main(["load", "--dry-run", str(FIXTURES / "seed_page.txt")]) == 0
+    assert "parsed (18 references)" in capsys.readouterr().out
+    assert dump(cli_db) == before
+
+
+def test_a_folder_loads_in_parallel_with_a_summary_and_fails_if_one_page_failed(
+    cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    seed = (FIXTURES / "seed_page.txt").read_text(encoding="utf-8")
+    (folder / "a.txt").write_text(seed, encoding="utf-8")
+    (folder / "b.txt").write_text(seed.replace("print ISSN: 2411-3956", ""), encoding="utf-8")
+    (folder / "c.txt").write_text("Dear colleagues,\n\nPlease register early.\n", encoding="utf-8")
+    (folder / "notes.md").write_text("not a page", encoding="utf-8")
+    assert main(["load", str(folder)]) == 1
+    captured = capsys.readouterr()
+    assert "3 pages: 1 created, 1 updated, 0 unchanged, 1 failed" in captured.out
+    assert captured.err.count("\n") == 1 and "c.txt: error: not an OJS article page" in captured.err
+    assert len(dump(cli_db)["article"]) == 1
+
+
+def test_a_page_naming_no_journal_needs_url_or_journal_option(
+    cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text(
+        (FIXTURES / "ojs3_english_page_no_blank_lines.txt").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    assert main(["load", str(path)]) == 1
+    assert "--journal" in capsys.readouterr().err
+    assert dump(cli_db)["article"] == []
+    assert main(["load", str(path), "--journal", "Journal of Clinical Studies"]) == 0
+    url = "https://example.org/index.php/jcs/article/view/15"
+    assert main(["load", str(path), "--url", url]) == 0
+    tables = dump(cli_db)
+    assert len(tables["journal"]) == 1  # the name, then the address: one journal, completed

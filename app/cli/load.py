@@ -1,4 +1,8 @@
-"""``load``: store OJS article pages saved as text or HTML, one transaction per file."""
+"""``load``: store OJS article pages saved as text or HTML: files, folders and globs.
+
+Pages are parsed in parallel on every core and stored by this one process, one transaction per
+page, so a page that fails leaves the database as it was (app.services.bulk_loading).
+"""
 
 from __future__ import annotations
 
@@ -7,60 +11,106 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
-from app.cli.application import CommandError, one_line
+from app.cli.application import CommandError
 from app.cli.progress import progress
 
 PathsArgument = Annotated[
-    list[Path],
+    list[str],
     typer.Argument(
-        metavar="PATH", help="Page files (text or HTML), one article each.", show_default=False
+        metavar="DIR|GLOB|FILE...",
+        help="Page files (text or HTML, one article each), folders of them, or glob patterns.",
+        show_default=False,
     ),
 ]
 UrlOption = Annotated[
     str | None,
-    typer.Option(help="The page's address, its natural key; only with a single PATH."),
+    typer.Option(help="The page's address, its natural key; only with a single page."),
+]
+JournalOption = Annotated[
+    str | None,
+    typer.Option(help="The journal's name, for pages that print none and have no address."),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Parse and report every page; write nothing.")
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(min=1, help="Parsing processes (default: one per core).", show_default=False),
 ]
 
 
-def load(paths: PathsArgument, url: UrlOption = None) -> int:
-    """Load OJS article pages; a file that fails leaves the database as it was.
+def load(
+    paths: PathsArgument,
+    url: UrlOption = None,
+    journal: JournalOption = None,
+    dry_run: DryRunOption = False,
+    workers: WorkersOption = None,
+) -> int:
+    """Load OJS article pages; a page that fails leaves the database as it was.
 
-    Prints one line per file (created, updated or unchanged article, or the reason it failed);
-    the exit code is 1 when any file failed, after the others are loaded.
+    Prints one line per page (created, updated or unchanged article, or the reason it failed)
+    and a summary; the exit code is 1 when any page failed, after the others are loaded.
     """
-    if url and len(paths) > 1:
-        raise CommandError("--url names one page; give a single PATH with it", exit_code=2)
-    return load_pages([(path, url) for path in paths], description="load")
+    from app.services.bulk_loading import expand_paths
+
+    files, missing = expand_paths(paths)
+    if url and len(files) + len(missing) > 1:
+        raise CommandError("--url names one page; give a single page with it", exit_code=2)
+    return load_pages(
+        [(path, url) for path in files],
+        description="load",
+        journal=journal,
+        dry_run=dry_run,
+        workers=workers,
+        unmatched=[(outcome.path, outcome.reason or "") for outcome in missing],
+    )
 
 
-def load_pages(pages: Sequence[tuple[Path, str | None]], *, description: str) -> int:
-    """Load each (file, URL) in its own transaction, reporting through the progress helper."""
-    from sqlmodel import Session
+def load_pages(
+    pages: Sequence[tuple[Path, str | None]],
+    *,
+    description: str,
+    journal: str | None = None,
+    dry_run: bool = False,
+    workers: int | None = None,
+    unmatched: Sequence[tuple[str, str]] = (),
+) -> int:
+    """Load each (file, URL), reporting each page through the progress helper and a summary."""
+    from app.config import get_settings
+    from app.services.bulk_loading import LoadOptions, PageOutcome, Summary
+    from app.services.bulk_loading import load_pages as load_all
 
-    from app.db import get_engine
-    from app.ingest.ojs_page import parse_page, read_page
-    from app.ingest.records import PageError
-    from app.services.loading import store_record
+    settings = get_settings()
+    options = LoadOptions(
+        journal=journal,
+        max_page_bytes=settings.load_max_page_bytes,
+        max_field_chars=settings.load_max_field_chars,
+    )
+    summary = Summary()
+    with progress(len(pages) + len(unmatched), description) as tracker:
 
-    engine = get_engine()
-    with progress(len(pages), description) as tracker:
-        for path, url in pages:
-            try:
-                record = parse_page(read_page(path), source_url=url)
-                with Session(engine) as session, session.begin():
-                    result = store_record(session, record)
-            except PageError as exc:
-                tracker.item(f"{path}: error: {exc}", failed=True)
-                continue
-            except (SQLAlchemyError, ValueError) as exc:
+        def report(outcome: PageOutcome) -> None:
+            if outcome.status == "failed":
+                tracker.item(f"{outcome.path}: error: {outcome.reason}", failed=True)
+            elif outcome.status == "parsed":
                 tracker.item(
-                    f"{path}: error: could not store the article: {one_line(exc)}", failed=True
+                    f"{outcome.path}: parsed ({outcome.references} references): {outcome.title}"
                 )
-                continue
-            tracker.item(
-                f"{path}: {result.status} article {result.article_id} "
-                f"({result.references} references)"
-            )
-    return 1 if tracker.failed else 0
+            else:
+                tracker.item(
+                    f"{outcome.path}: {outcome.status} article {outcome.article_id} "
+                    f"({outcome.references} references)"
+                )
+
+        for argument, reason in unmatched:
+            outcome = PageOutcome(argument, "failed", reason=reason)
+            summary.add(outcome)
+            report(outcome)
+        loaded = load_all(pages, options, dry_run=dry_run, workers=workers, on_outcome=report)
+    for status, count in loaded.counts.items():
+        summary.counts[status] += count
+    summary.failures.extend(loaded.failures)
+    if len(pages) + len(unmatched) > 1:
+        print(summary.line(dry_run=dry_run))
+    return 1 if summary.failed else 0
