@@ -56,7 +56,7 @@ def load(
 
     files, missing = expand_paths(paths)
     if url and len(files) + len(missing) > 1:
-        raise CommandError("--url names one page; give a single page with it", exit_code=2)
+        raise CommandError("--url names one page; give a single PATH with it", exit_code=2)
     return load_pages(
         [(path, url) for path in files],
         description="load",

@@ -179,6 +179,9 @@ def find_abstracts(
             current = headings[-1]
         if any(line.kind in {"galley", "interface"} for line in lines):
             break
+        if not content and not headings and current in {"doi", "authors"}:
+            current = None  # the label's value (a DOI, a list of names) ends its block
+            continue
         if not content or current not in {None, "abstract"}:
             continue
         if labelled_only and current != "abstract":

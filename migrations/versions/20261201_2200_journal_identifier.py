@@ -4,8 +4,8 @@ Pages of one journal name it differently (a title, an ISSN, only the journal's a
 identifier points to one journal, so they all find it. Existing journals get their key, ISSNs,
 base URL and titles as identifiers.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 2200
+Revises: 1301
 Create Date: 2026-12-01 22:00:00
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 from app.ingest.ojs_page.identity import journal_url_key
 from app.search import fold_spaces
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "2200"
+down_revision: str | None = "1301"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
