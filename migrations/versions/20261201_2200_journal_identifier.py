@@ -5,7 +5,7 @@ identifier points to one journal, so they all find it. Existing journals get the
 base URL and titles as identifiers.
 
 Revision ID: 2200
-Revises: 1301
+Revises: 2150
 Create Date: 2026-12-01 22:00:00
 """
 
@@ -18,7 +18,7 @@ from app.ingest.ojs_page.identity import journal_url_key
 from app.search import fold_spaces
 
 revision: str = "2200"
-down_revision: str | None = "1301"
+down_revision: str | None = "2150"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
