@@ -436,7 +436,8 @@ def test_ojs3_default_theme_page_without_blank_lines():
         ("Anna", "Petrova", "Some University"),
         ("John", "Smith", "Other University"),
     ]
-    assert record.journal.titles == {}  # the site header is not labelled as the journal title
+    # the default theme's header prints the journal's name between the skip links and the menu
+    assert record.journal.titles == {"en": "Journal of Clinical Studies"}
 
 
 def test_heading_over_prose_is_not_an_article_page():

@@ -34,7 +34,10 @@ _NOT_A_PERSON = re.compile(
     r"hochschule|gmbh|\bltd\b|\binc\b|\bllc\b|\bооо\b|\bнии\b|\bран\b|\bnas\b|republic|"
     r"республик|ministry|health|medical|medic|pharma|agricult|technolog|pedagog|педагог|"
     r"gymnas|lyceum|лицей|school|escola|article|artigo|artículo|статья|research|original|"
-    r"editorial|review|обзор|introduction|abstract|summary|conclusion",
+    r"editorial|review|обзор|introduction|abstract|summary|conclusion|secretar|municip|"
+    r"saúde|salud|sağlık|prefeitura|governo|gobierno|ayuntamiento|conselho|consejo|"
+    r"hastane|fakülte|enstit|kementerian|dinas|balai|politeknik|"
+    r"управлени|департамент|больниц|лікарн|поликлин|центр|комитет",
     re.IGNORECASE,
 )
 _UPPER = r"A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁІЇЄҐЎҚҒҲӘӨҮҰҺŞÇĞİÜÖ"
@@ -119,6 +122,13 @@ def author_from_name(name: str) -> AuthorRecord:
     return AuthorRecord(family=" ".join(words[start:]), given=" ".join(words[:start]) or None)
 
 
+def _like_place(text: str) -> bool:
+    """A name-shaped line that reads as an institution: many words joined by particles."""
+    words = _clean(text).split()
+    particles = sum(1 for w in words if w.casefold() in _PARTICLES)
+    return particles >= 2 or len(words) >= 6
+
+
 def authors_from_names(names: str) -> list[AuthorRecord]:
     """Authors from a labelled line (``Authors: Given Family, Given Family``); order kept."""
     return [author_from_name(name) for name in names_on_line(names)]
@@ -143,6 +153,8 @@ def authors_from_lines(lines: list[str]) -> list[AuthorRecord]:
                 authors[-1] = AuthorRecord(last.family, last.given, last.affiliation, orcid["id"])
             continue
         names = names_on_line(text)
+        if names and single and authors and authors[-1].affiliation is None and _like_place(text):
+            names = []  # "Secretaria Municipal de Saúde de Exemplo" after a name: its affiliation
         if names:
             authors.extend(author_from_name(name) for name in names)
             single = len(names) == 1

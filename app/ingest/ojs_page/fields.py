@@ -189,7 +189,10 @@ def find_abstracts(
         texts = [line.text for line in content]
         text = join_lines(texts)
         labelled = current == "abstract"
-        if is_reference_like(text) or not (is_prose(text) or (labelled and len(text) > 40)):
+        if labelled and len(text) > 40:
+            abstracts.extend(_abstract_pieces(texts))
+            continue
+        if is_reference_like(text) or not is_prose(text):
             if abstracts:
                 return abstracts, position
             continue
@@ -206,14 +209,14 @@ def find_references(blocks: list[list[Line]]) -> tuple[list[str], int]:
     galley link, an interface line, another label or a block of keyword-like lines.
     """
     references: list[str] = []
-    started = False
+    started = by_label = False
     position = 0
     for position, lines in enumerate(blocks):
         if any(line.kind in {"galley", "interface"} for line in lines):
             return references, position
         heading = next((line.value for line in lines if line.kind == "heading"), None)
         if heading == "references":
-            started = True
+            started = by_label = True
             lines = [line for line in lines if line.kind != "heading"]
         elif heading is not None and started:
             return references, position
@@ -226,7 +229,7 @@ def find_references(blocks: list[list[Line]]) -> tuple[list[str], int]:
             started = True
         elif keyword_like_block(content) and not any(is_reference_like(c) for c in content):
             return references, position
-        references.extend(split_references(content))
+        references.extend(split_references(content, one_per_line=by_label))
     return references, len(blocks)
 
 
@@ -241,8 +244,12 @@ def drop_cut_off_reference(references: list[str], blocks: list[list[Line]], end:
     return references[:-1]
 
 
-def split_references(lines: list[str]) -> list[str]:
-    """References in one paragraph: numbered items, one per line, or one wrapped reference."""
+def split_references(lines: list[str], *, one_per_line: bool = False) -> list[str]:
+    """References in one paragraph: numbered items, one per line, or one wrapped reference.
+
+    Under OJS's references label each citation is its own line (``<p>`` or ``nl2br``): a line
+    continues the previous one only when that one visibly breaks off (a hyphen, no final stop
+    and a lower-case continuation)."""
     lines = [line for line in lines if not footer_match(line)]
     if not lines:
         return []
@@ -252,6 +259,12 @@ def split_references(lines: list[str]) -> list[str]:
         marker = LIST_MARKER.match(line)
         if numbered >= 1 and LIST_MARKER.match(lines[0]):
             starts = marker is not None
+        elif one_per_line:
+            previous = items[-1] if items else ""
+            broken = previous.endswith("-") or (
+                not previous.rstrip().endswith((".", ")", "]")) and line[:1].islower()
+            )
+            starts = not items or not broken
         else:
             # a new reference only once the previous one is complete (it has its year)
             starts = not items or (

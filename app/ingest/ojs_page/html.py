@@ -19,7 +19,7 @@ from selectolax.lexbor import LexborNode
 
 from app.ingest.languages import classify_language
 from app.ingest.ojs_page.authors import author_from_name, is_person_name
-from app.ingest.ojs_page.keywords import split_keywords
+from app.ingest.ojs_page.keywords import labelled_keywords, split_keywords
 from app.ingest.ojs_page.labels import label_role, view_of_title
 from app.ingest.ojs_page.shapes import GALLEY_LINE, ORCID, galley_locale
 from app.ingest.ojs_page.text_page import parse_text
@@ -167,10 +167,14 @@ def _block_paragraphs(node: LexborNode) -> list[str]:
 
 def _dom_authors(tree: HTMLParser) -> list[AuthorRecord]:
     """Authors from the page's author list: each entry's name, affiliation and ORCID."""
-    entries = tree.css(
-        "ul.authors > li, .authors .author, .article-details-author, .author-list > li, "
-        "[class*=author-item], [class~=authors] > li"
-    )
+    entries: list[LexborNode] = []
+    for selector in (
+        "ul.authors > li", ".authors .author", ".article-details-author", ".author-list > li",
+        "[class*=author-item]", "[class~=authors] > li",
+    ):  # the first shape the theme uses
+        entries = tree.css(selector)
+        if entries:
+            break
     authors: list[AuthorRecord] = []
     for entry in entries:
         name = _first_node(entry, ".name", "[class*=name]", "strong", "a.author")
@@ -195,6 +199,39 @@ def _dom_authors(tree: HTMLParser) -> list[AuthorRecord]:
             )
         )
     return authors
+
+
+def _merged_authors(meta: list[AuthorRecord], dom: list[AuthorRecord]) -> list[AuthorRecord]:
+    """Meta-tag authors, completed by the page's author list (ORCID, affiliation) when both
+    list the same names in the same order."""
+    if not meta:
+        return dom
+    same = len(meta) == len(dom) and all(
+        (m.family or "").casefold() == (d.family or "").casefold()
+        for m, d in zip(meta, dom, strict=True)
+    )
+    if not same:
+        return meta
+    return [
+        replace(m, affiliation=m.affiliation or d.affiliation, orcid=m.orcid or d.orcid)
+        for m, d in zip(meta, dom, strict=True)
+    ]
+
+
+def site_name(tree: HTMLParser) -> str | None:
+    """The journal's name in the site header: its text, or its logo's alt text (header.tpl)."""
+    for selector in (
+        ".pkp_site_name a.is_text", ".pkp_site_name img[alt]", ".navbar-brand img[alt]",
+        ".navbar-brand", "header [class*=logo] img[alt]",
+    ):
+        node = tree.css_first(selector)
+        if node is None:
+            continue
+        alt = node.attributes.get("alt") or ""
+        text = normalize_spaces(alt) if node.tag == "img" else _text(node)
+        if text and not label_role(text):
+            return text
+    return None
 
 
 def _dom_galleys(tree: HTMLParser) -> list[GalleyRecord]:
@@ -268,6 +305,9 @@ def parse_html(html: str, *, source_url: str | None = None) -> ArticleRecord:
     for tag in _values(tags, "citation_journal_title", "dc.source"):
         language = tag.language or classify_language(tag.content) or "und"
         journal_titles.setdefault(language, tag.content)
+    header_name = site_name(tree) if not journal_titles else None
+    if header_name:
+        journal_titles[classify_language(header_name) or "und"] = header_name
     issn_print, issn_online = base.journal.issn_print, base.journal.issn_online
     for tag in _values(tags, "citation_issn", "dc.source.issn"):
         if issn_print is None and issn_online is None:
@@ -294,15 +334,28 @@ def parse_html(html: str, *, source_url: str | None = None) -> ArticleRecord:
         )
 
     keywords: dict[str, list[str]] = {}
+    untagged: list[str] = []
     for tag in _values(tags, "citation_keywords", "dc.subject"):
         for keyword in (k.strip() for k in re.split(r"[;,]", tag.content)):
-            language = tag.language or classify_language(keyword) or "und"
-            if keyword and keyword not in keywords.setdefault(language, []):
-                keywords[language].append(keyword)
+            if keyword and tag.language is None:
+                untagged.append(keyword)
+            elif keyword and keyword not in keywords.setdefault(tag.language or "und", []):
+                keywords[tag.language or "und"].append(keyword)
+    if untagged:
+        # a list without xml:lang is one language: the whole list tells which
+        for language, terms in labelled_keywords(["; ".join(untagged)]).items():
+            keywords.setdefault(language, []).extend(
+                t for t in terms if t not in keywords.get(language, [])
+            )
     if not keywords:
         block = _block(tree, "keywords")
         if block is not None:
-            keywords = split_keywords(_block_paragraphs(block))
+            values = _block_paragraphs(block)
+            keywords = (
+                labelled_keywords(values)
+                if any(re.search(r"[;,]", v) for v in values)
+                else split_keywords(values)
+            )
 
     printed: dict[str, str] = {}
     for tag in _values(tags, "dc.description", "citation_abstract"):
@@ -346,7 +399,7 @@ def parse_html(html: str, *, source_url: str | None = None) -> ArticleRecord:
         abstracts=repaired,
         abstracts_as_printed=printed,
         keywords=keywords or base.keywords,
-        authors=_meta_authors(tags) or _dom_authors(tree) or base.authors,
+        authors=_merged_authors(_meta_authors(tags), _dom_authors(tree)) or base.authors,
         galleys=galleys,
         references=references,
         doi=doi.lower().removeprefix("https://doi.org/") if doi else base.doi,

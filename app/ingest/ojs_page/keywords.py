@@ -8,6 +8,22 @@ from app.ingest.languages import classify_language, orthography_language, script
 from app.ingest.text import zipf_frequencies
 
 
+def labelled_keywords(lines: list[str]) -> dict[str, list[str]]:
+    """Keywords printed after a label: OJS joins one language's list with its list separator
+    (``, `` in most locales; ``;`` by many journals), so each line is one list in one language,
+    decided from the whole list (single keywords are too short to tell apart)."""
+    keywords: dict[str, list[str]] = {}
+    for line in lines:
+        terms = [t.strip(" .") for t in re.split(r"\s*[;,·]\s*|\s+-\s+", line) if t.strip(" .")]
+        if not terms:
+            continue
+        language = classify_language(", ".join(terms)) or "und"
+        for term in terms:
+            if term not in keywords.setdefault(language, []):
+                keywords[language].append(term)
+    return keywords
+
+
 def split_keywords(lines: list[str]) -> dict[str, list[str]]:
     """Keywords by language, in printed order, from lists printed run together.
 

@@ -29,7 +29,7 @@ def page_kind(page: Page, address: PageAddress | None) -> str:
     galley_lines = [i for i, line in enumerate(page.lines) if line.kind == "galley"]
     separated = sum(1 for a, b in zip(galley_lines, galley_lines[1:], strict=False) if b - a > 2)
     roles = page.roles()
-    if separated >= 3 and "references" not in roles and "abstract" not in roles:
+    if separated >= 2 and "references" not in roles and "abstract" not in roles:
         return TABLE_OF_CONTENTS
     text_lines = [line for line in page.lines if line.kind in {"text", "aside"}]
     text_chars = sum(len(line.text) for line in text_lines)

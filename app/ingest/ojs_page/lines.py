@@ -150,7 +150,34 @@ def classify(text: str) -> Page:
                         continue
                 _classify_line(page, line, repeated)
     _separate_structure(page)
+    _site_name(page)
     return page
+
+
+def _site_name(page: Page) -> None:
+    """The journal's name as the default theme's header prints it when it has no logo: the one
+    text line among the skip links and the menu, above the breadcrumb (header.tpl)."""
+    if page.journal_titles:
+        return
+    breadcrumb = next((i for i, ln in enumerate(page.lines) if ln.value == "breadcrumb"), None)
+    if breadcrumb is None:
+        return
+    header = page.lines[:breadcrumb]
+    texts = [i for i, line in enumerate(header) if line.kind == "text"]
+    if len(texts) != 1:
+        return
+    index = texts[0]
+    before = header[index - 1] if index else None
+    after = header[index + 1] if index + 1 < len(header) else None
+    if (
+        before is not None
+        and after is not None
+        and before.kind == "interface"
+        and after.kind == "interface"
+        and is_title_like(header[index].text)
+    ):
+        header[index].kind = "key"
+        add_title(page.journal_titles, header[index].text)
 
 
 def _classify_line(page: Page, line: Line, repeated: Counter[str]) -> None:

@@ -125,9 +125,13 @@ def footer_match(line: str) -> re.Match[str] | None:
         return None
     for pattern in _FOOTERS:
         match = pattern.match(text)
-        if match and title_like_name(match.group("title")):
+        title = match.group("title").strip(" ,.") if match else ""
+        if match and title_like_name(title) and not _ENDS_IN_VOLUME.search(title):
             return match
     return None
+
+
+_ENDS_IN_VOLUME = re.compile(r"(?:\bvol|volume|т|том|cild|cilt|jild|v|bd)$", re.IGNORECASE)
 
 
 def title_like_name(text: str) -> bool:

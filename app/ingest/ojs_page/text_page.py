@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app.ingest.languages import classify_language
 from app.ingest.ojs_page.authors import authors_from_lines
 from app.ingest.ojs_page.fields import (
@@ -15,7 +17,7 @@ from app.ingest.ojs_page.fields import (
     paragraphs,
 )
 from app.ingest.ojs_page.identity import parse_address
-from app.ingest.ojs_page.keywords import split_keywords
+from app.ingest.ojs_page.keywords import labelled_keywords, split_keywords
 from app.ingest.ojs_page.kinds import FULL_TEXT, kind_error, page_kind
 from app.ingest.ojs_page.lines import Line, classify
 from app.ingest.records import ArticleRecord, JournalRecord, PageError
@@ -54,7 +56,11 @@ def parse_text(text: str, *, source_url: str | None = None) -> ArticleRecord:
         raise PageError(
             "not an OJS article page: no ISSN, galley, label, locale key or references"
         )
-    keywords = split_keywords(keyword_lines(body, after_abstract + after_references))
+    lines = keyword_lines(body, after_abstract + after_references)
+    if "keywords" in page.roles() and any(re.search(r"[;,]", line) for line in lines):
+        keywords = labelled_keywords(lines)
+    else:
+        keywords = split_keywords(lines)
     if full_text and "keywords" not in page.roles():
         keywords = {}
 
