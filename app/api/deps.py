@@ -13,6 +13,7 @@ from sqlmodel import Session
 from app.config import get_settings
 from app.db import get_session
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorCodec, listing_scope
+from app.public_urls import absolute_url, app_path
 
 SessionDep = Annotated[Session, Depends(get_session)]
 
@@ -57,7 +58,13 @@ class Paging:
         if key is None:
             return None
         token = cursor_codec().encode(key, self.scope)
-        url = self.request.url.include_query_params(cursor=token, limit=self.limit)
+        kept = [
+            (name, value)
+            for name, value in self.request.query_params.multi_items()
+            if name not in {"cursor", "limit"}
+        ]
+        query = [*kept, ("limit", str(self.limit)), ("cursor", token)]
+        url = absolute_url(app_path(self.request), query)
         response.headers.append("Link", f'<{url}>; rel="next"')
         return token
 

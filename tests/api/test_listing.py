@@ -6,6 +6,7 @@ and every test runs on SQLite and PostgreSQL, so both engines must give the same
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -67,10 +68,12 @@ def test_every_endpoint_runs_a_fixed_number_of_statements(
     corpus_client: TestClient, corpus_statements: StatementCounter, endpoint: str
 ) -> None:
     counts = []
+    # One record takes no `limit` (an unknown parameter is a 400): it is asked for twice as is.
+    paged = not re.search(r"/(\d+|doi/.+)$", endpoint.split("?")[0])
     for limit in (1, 1000):
         corpus_statements.statements.clear()
         joiner = "&" if "?" in endpoint else "?"
-        response = corpus_client.get(f"{endpoint}{joiner}limit={limit}")
+        response = corpus_client.get(f"{endpoint}{joiner}limit={limit}" if paged else endpoint)
         assert response.status_code == 200, response.text
         counts.append(corpus_statements.count)
         assert not [s for s in corpus_statements.statements if " OFFSET " in s.upper()]

@@ -12,6 +12,7 @@ from lxml import etree
 from sqlmodel import Session, select
 
 from app.models import Article, Issue, Journal
+from app.public_urls import absolute_url, public_host
 from app.services import oai as oai_service
 from app.services.loading import store_record
 from tests.corpus import ARTICLES, corpus
@@ -22,6 +23,10 @@ DC = "http://purl.org/dc/elements/1.1/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NS = {"o": OAI, "dc": DC, "oai_dc": "http://www.openarchives.org/OAI/2.0/oai_dc/"}
 RECORD_VERBS = {"GetRecord", "ListRecords"}
+
+# Identifiers and baseURL come from PUBLIC_BASE_URL, never from the test client's Host.
+OAI_BASE = absolute_url("/oai")
+OAI_HOST = public_host()
 
 OAI_SCHEMA = load_schema("oai-pmh/OAI-PMH.xsd")
 OAI_DC_SCHEMA = load_schema("oai-pmh/OAI-PMH_with_oai_dc.xsd")
@@ -64,7 +69,7 @@ def token_of(root: etree._Element) -> etree._Element | None:
 
 
 def article_ident(article_id: int) -> str:
-    return f"oai:testserver:article/{article_id}"
+    return f"oai:{OAI_HOST}:article/{article_id}"
 
 
 def dated_identifiers(root: etree._Element, dated: list[int]) -> list[str]:
@@ -108,13 +113,13 @@ def test_identify_describes_the_repository(
 ) -> None:
     root = oai(client, verb="Identify")
     request = root.find("o:request", NS)
-    assert request.get("verb") == "Identify" and request.text == "http://testserver/oai"
+    assert request.get("verb") == "Identify" and request.text == OAI_BASE
     identify = root.find("o:Identify", NS)
     fields = {etree.QName(e).localname: e.text for e in identify}
     first_journal = session.exec(select(Journal).order_by(Journal.id)).first()
     assert fields == {
         "repositoryName": first_journal.titles["en"],
-        "baseURL": "http://testserver/oai",
+        "baseURL": OAI_BASE,
         "protocolVersion": "2.0",
         "adminEmail": "oai-admin@example.invalid",
         "earliestDatestamp": "2021-01-01T00:00:00Z",
@@ -166,8 +171,8 @@ def test_list_metadata_formats_offers_oai_dc(client: TestClient, dated: list[int
 
 @pytest.mark.parametrize(
     "identifier",
-    ["oai:testserver:article/999999", "oai:other.host:article/{id}", "article/{id}",
-     "oai:testserver:article/99999999999"],
+    [f"oai:{OAI_HOST}:article/999999", "oai:other.host:article/{id}", "article/{id}",
+     f"oai:{OAI_HOST}:article/99999999999"],
 )
 def test_list_metadata_formats_for_an_unknown_identifier(
     client: TestClient, dated: list[int], identifier: str
@@ -258,7 +263,7 @@ def test_missing_unknown_or_repeated_verb_is_bad_verb(client: TestClient, query:
     root = _validated(client.get("/oai?" + query), None)
     assert error_code(root) == "badVerb"
     request = root.find("o:request", NS)
-    assert request.attrib == {} and request.text == "http://testserver/oai"
+    assert request.attrib == {} and request.text == OAI_BASE
 
 
 @pytest.mark.parametrize(

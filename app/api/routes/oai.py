@@ -17,10 +17,12 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import SessionDep, cursor_codec
+from app.api.query_parameters import ANY_QUERY_PARAMETER
 from app.config import get_settings
 from app.errors import PROBLEM_MEDIA_TYPE, ProblemError
 from app.exporters.oai_dc import OAI_DC_NS, article_to_oai_dc
 from app.exporters.xml_building import xml_safe
+from app.public_urls import absolute_url, public_host
 from app.schemas import ArticlePublic
 from app.services import oai as oai_service
 from app.services.oai import RecordPage, RecordQuery, SetFilter
@@ -267,9 +269,9 @@ def _resumption(
 
 
 class _Harvest:
-    def __init__(self, session: Session, request: Request, base_url: str) -> None:
+    def __init__(self, session: Session, base_url: str) -> None:
         self.session = session
-        self.host = request.url.hostname or "localhost"
+        self.host = public_host()
         self.base_url = base_url
 
     def identify(self, body: etree._Element) -> None:
@@ -372,8 +374,8 @@ class _Harvest:
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def _base_url(request: Request) -> str:
-    return str(request.url.replace(query="", fragment=""))
+def _base_url() -> str:
+    return absolute_url("/oai")
 
 
 async def _arguments(request: Request) -> list[tuple[str, str]]:
@@ -396,7 +398,10 @@ _ARGUMENT_DOCS: dict[str, tuple[str, str]] = {
         "Identify, ListMetadataFormats, ListSets, GetRecord, ListIdentifiers or ListRecords.",
         "ListRecords",
     ),
-    "identifier": ("A record identifier, oai:<host>:article/<id>.", "oai:example.org:article/1"),
+    "identifier": (
+        "A record identifier, oai:<host>:article/<id> (host: PUBLIC_BASE_URL's).",
+        "oai:example.org:article/1",
+    ),
     "metadataPrefix": ("The metadata format: oai_dc.", "oai_dc"),
     "from": ("Lower bound of datestamps, YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC).", "2021-01-01"),
     "until": ("Upper bound of datestamps, inclusive, same granularity as from.", "2021-12-31"),
@@ -460,7 +465,7 @@ _NOT_A_FORM: dict[int | str, dict[str, Any]] = {
 
 async def _respond(request: Request, session: Session) -> Response:
     items = await _arguments(request)
-    harvest = _Harvest(session, request, _base_url(request))
+    harvest = _Harvest(session, _base_url())
     # The queries are synchronous: run them off the event loop, like a sync route.
     body = await run_in_threadpool(harvest.respond, items)
     return Response(body, media_type=MEDIA_TYPE)
@@ -471,7 +476,8 @@ async def _respond(request: Request, session: Session) -> Response:
     summary="OAI-PMH 2.0 repository (oai_dc)",
     response_class=Response,
     responses=_XML_RESPONSE,
-    openapi_extra={"parameters": _QUERY_PARAMETERS},
+    # The protocol answers illegal arguments itself (badArgument), not with a 400 problem.
+    openapi_extra={"parameters": _QUERY_PARAMETERS, ANY_QUERY_PARAMETER: True},
 )
 async def oai_pmh(request: Request, session: SessionDep) -> Response:
     """Harvest article metadata with OAI-PMH 2.0: every verb, `oai_dc` records, sets per
