@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
@@ -13,6 +13,7 @@ from fastapi_offline import FastAPIOffline
 from app.api.body_limit import BodyLimitMiddleware
 from app.api.guards import RejectNulMiddleware
 from app.api.http_caching import GZIP_MINIMUM, HttpCachingMiddleware
+from app.api.query_parameters import reject_unknown_query_parameters
 from app.api.rate_limit import RateLimiter, RateLimitMiddleware, make_storage
 from app.api.routes import (
     article_writes,
@@ -31,6 +32,9 @@ from app.api.security_headers import SecurityHeadersMiddleware
 from app.config import get_settings
 from app.db import get_engine
 from app.errors import install_error_handlers
+from app.observability.logs import configure_logging
+from app.observability.metrics import metrics_endpoint
+from app.observability.middleware import ObservabilityMiddleware
 from app.schemas import Problem
 
 DESCRIPTION = """
@@ -52,6 +56,8 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app() -> FastAPI:
+    settings = get_settings()
+    configure_logging(settings)
     app = FastAPIOffline(
         docs_url=DOCS_URL,
         redoc_url=REDOC_URL,
@@ -59,8 +65,8 @@ def create_app() -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_query_parameters)],
     )
-    settings = get_settings()
     install_error_handlers(app)
     # Outermost last: gzip for streams, CORS on every answer (304s too), then conditional GET.
     app.add_middleware(RejectNulMiddleware)
@@ -87,6 +93,10 @@ def create_app() -> FastAPI:
     app.add_middleware(
         SecurityHeadersMiddleware, docs_paths=(DOCS_URL, REDOC_URL)
     )
+    # Around everything (it reads no body): logs and metrics see every answer, 413s included.
+    app.add_middleware(ObservabilityMiddleware, metrics=settings.metrics)
+    if settings.metrics:
+        app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     app.include_router(health.router)
     app.include_router(articles.router)
     app.include_router(article_writes.router)

@@ -11,6 +11,15 @@ def serve() -> int:
     from app.serving import uvicorn_options
 
     settings = get_settings()
-    print(f"serving on {settings.public_url}  (API docs: {settings.public_url}/docs)", flush=True)
+    base = settings.public_url
+    metrics = f", metrics: {base}/metrics" if settings.metrics else ""
+    print(
+        f"Journal Metadata API on {base}\n"
+        f"  API docs (Swagger UI): {base}/docs\n"
+        f"  a seeded article's landing page: {base}/articles/1?format=html\n"
+        f"  health: {base}/health{metrics}\n"
+        "Stop with Ctrl+C.",
+        flush=True,
+    )
     uvicorn.run("app.main:app", **uvicorn_options(settings))
     return 0

@@ -1,8 +1,11 @@
-"""Liveness and database reachability, for load balancers and `make run` checks."""
+"""Liveness, database reachability and the schema revision, for load balancers and operators.
+
+Never cached (``Cache-Control: no-store``): a cache must not answer "ok" for a service that died.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,6 +19,10 @@ router = APIRouter(tags=["service"])
 class Health(BaseModel):
     status: str = Field(examples=["ok"])
     database: str = Field(description="Dialect in use.", examples=["sqlite", "postgresql"])
+    schema_revision: str | None = Field(
+        description="The Alembic revision the database is at (null before `migrate`).",
+        examples=["0001"],
+    )
 
 
 @router.get(
@@ -29,10 +36,19 @@ class Health(BaseModel):
         }
     },
 )
-def health(session: SessionDep) -> Health:
-    """Answers 200 when the service runs and its database answers a trivial query, else 503."""
+def health(session: SessionDep, response: Response) -> Health:
+    """Answers 200 when the service runs and its database answers, with the schema revision;
+    503 when the database does not answer. Never cached."""
+    response.headers["Cache-Control"] = "no-store"
     try:
-        session.execute(text("SELECT 1"))
+        revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except SQLAlchemyError:
-        raise ProblemError(503, "The database does not answer.") from None
-    return Health(status="ok", database=session.get_bind().dialect.name)
+        session.rollback()
+        try:
+            session.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            raise ProblemError(
+                503, "The database does not answer.", headers={"Cache-Control": "no-store"}
+            ) from None
+        revision = None
+    return Health(status="ok", database=session.get_bind().dialect.name, schema_revision=revision)

@@ -24,6 +24,7 @@ from app.config import get_settings
 from app.errors import PROBLEM_RESPONSES, ProblemError, invalid_parameter
 from app.ingest.reference_limits import reference_size_problem
 from app.ingest.references import parse_references as parse_reference_strings
+from app.observability.metrics import REFERENCES_PARSED
 from app.schemas import ParseRequest, ParseResponse, ReferencePage, ReferencePublic
 from app.services import references as reference_service
 
@@ -115,6 +116,7 @@ def parse_references(request: ParseRequest) -> ParseResponse:
             raise invalid_parameter(f"citations[{index}]", reason, where="body")
     # CPU-bound: in a worker thread (sync route) and within the bounded pool for heavy work.
     with work_pool().slot():
+        REFERENCES_PARSED.inc(len(citations))
         return ParseResponse(items=parse_reference_strings(citations))
 
 

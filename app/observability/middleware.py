@@ -1,0 +1,82 @@
+"""One pure ASGI middleware for request logs and metrics: a request id, the status, the time.
+
+Cheap per request: no Request object, no extra copies of headers; the route template comes from
+the scope the router fills in. An incoming ``X-Request-ID`` (short, safe characters) is kept,
+else one is made; either way it goes back in the response and into the log line.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from typing import Any
+
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.observability.logs import request_logger
+from app.observability.metrics import observe_request
+
+_SAFE_ID = re.compile(rb"^[A-Za-z0-9._:\-]{1,64}$")
+UNMATCHED = "unmatched"
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's path template (bounded label values), else ``unmatched``."""
+    route = scope.get("route")
+    if route is None:
+        # A middleware that copied the scope (HEAD is served as GET) hides the router's mark.
+        router = scope.get("router") or getattr(scope.get("app"), "router", None)
+        for candidate in getattr(router, "routes", ()):
+            if candidate.matches({**scope, "method": "GET"})[0] is Match.FULL:
+                route = candidate
+                break
+    return getattr(route, "path", None) or UNMATCHED
+
+
+class ObservabilityMiddleware:
+    def __init__(self, app: ASGIApp, *, metrics: bool = True) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.log = request_logger()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = b""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id" and _SAFE_ID.match(value):
+                request_id = value
+                break
+        if not request_id:
+            request_id = uuid.uuid4().hex.encode()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", request_id)]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            seconds = time.perf_counter() - started
+            route = _route_template(scope)
+            if self.metrics:
+                observe_request(scope["method"], route, status, seconds)
+            client: Any = scope.get("client")
+            self.log.info(
+                "request",
+                request_id=request_id.decode(),
+                method=scope["method"],
+                path=scope["path"],
+                route=route,
+                status=status,
+                duration_ms=round(seconds * 1000, 2),
+                client=client[0] if client else None,
+            )

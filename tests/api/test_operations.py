@@ -1,0 +1,94 @@
+"""Operations: one JSON log line per request, Prometheus metrics, request ids, /health no-store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings, get_settings
+from app.main import create_app
+from app.observability.logs import configure_logging
+from app.services.loading import LoadResult
+
+
+@pytest.fixture
+def json_logs() -> Iterator[None]:
+    configure_logging(Settings(log_format="json"))
+    yield
+    configure_logging(get_settings())
+
+
+def test_each_request_is_one_json_log_line(
+    client: TestClient, seeded: LoadResult, json_logs: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    client.get(f"/articles/{seeded.article_id}", headers={"X-Request-ID": "abc-123"})
+    err = capsys.readouterr().err
+    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    requests = [line for line in lines if line.get("event") == "request"]
+    assert len(requests) == 1
+    entry = requests[0]
+    assert entry["request_id"] == "abc-123"
+    assert entry["method"] == "GET" and entry["path"] == f"/articles/{seeded.article_id}"
+    assert entry["route"] == "/articles/{article_id}" and entry["status"] == 200
+    assert entry["duration_ms"] >= 0 and entry["client"] == "testclient"
+    assert entry["level"] == "info" and entry["timestamp"].endswith("Z")
+
+
+def test_request_id_is_echoed_or_made(client: TestClient) -> None:
+    assert client.get("/health", headers={"X-Request-ID": "r-1"}).headers["x-request-id"] == "r-1"
+    made = client.get("/health", headers={"X-Request-ID": "bad id\twith spaces"})
+    assert len(made.headers["x-request-id"]) == 32
+
+
+def test_metrics_count_requests_by_route_and_status(
+    client: TestClient, seeded: LoadResult
+) -> None:
+    client.get(f"/articles/{seeded.article_id}")
+    client.get("/articles/999999")
+    client.get("/no/such/path")
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
+    assert response.headers["cache-control"] == "no-store"
+    text = response.text
+    assert 'http_requests_total{method="GET",route="/articles/{article_id}",status="200"}' in text
+    assert 'http_requests_total{method="GET",route="/articles/{article_id}",status="404"}' in text
+    assert 'route="unmatched",status="404"' in text
+    assert 'http_request_duration_seconds_bucket{le="0.005",method="GET"' in text
+    assert "db_pool_checked_out" in text and "references_parsed_total" in text
+
+
+def test_parse_counts_are_metrics(client: TestClient) -> None:
+    def parsed() -> float:
+        for line in client.get("/metrics").text.splitlines():
+            if line.startswith("references_parsed_total "):
+                return float(line.split()[1])
+        raise AssertionError("no references_parsed_total")
+
+    before = parsed()
+    client.post("/references/parse", json={"citations": ["Smith J. A title. Lancet. 2019;1:2-3."]})
+    assert parsed() == before + 1
+
+
+def test_metrics_can_be_switched_off(settings_env: pytest.MonkeyPatch) -> None:
+    settings_env.setenv("METRICS", "false")
+    with TestClient(create_app()) as client:
+        assert client.get("/metrics").status_code == 404
+
+
+def test_health_is_never_cached_and_names_the_schema_revision(client: TestClient) -> None:
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"
+    body = response.json()
+    assert body["status"] == "ok" and body["schema_revision"]
+
+
+def test_vary_is_sent_once(client: TestClient, seeded: LoadResult) -> None:
+    for url in (f"/articles/{seeded.article_id}", f"/articles/{seeded.article_id}/references"):
+        response = client.get(url, headers={"Accept-Encoding": "gzip", "Origin": "https://x.org"})
+        assert len(response.headers.get_list("vary")) == 1, response.headers.get_list("vary")
