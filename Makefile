@@ -1,24 +1,31 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything installs into the project:
-# uv into .tools/, the locked dependencies into .venv/. Nothing global.
+# uv into .tools/, the locked dependencies into .venv/. Nothing global, nothing downloaded but
+# packages: the virtualenv is built with the machine's interpreter, PYTHON (default python3;
+# 3.11, 3.12 and 3.13 all work, e.g. `make run PYTHON=python3.13`).
 PYTHON ?= python3
+VENV ?= .venv
 UV_VERSION := 0.13.8
 UV := .tools/bin/uv
-VENV := .venv
 PY := $(VENV)/bin/python
+# Which interpreter the venv was synced with: changing PYTHON rebuilds it.
+STAMP := $(VENV)/.synced-$(subst /,_,$(PYTHON))
+PYTEST_ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint install migrate seed serve bench model clean
+.PHONY: run test test-sqlite lint install migrate seed serve bench model clean
 
 $(UV):
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools uv==$(UV_VERSION)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python >= 3.11 needed; this is " + sys.version.split()[0] + " (set PYTHON=...)")'
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .tools uv==$(UV_VERSION)
 
-$(VENV)/.synced: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --quiet
+$(STAMP): $(UV) uv.lock pyproject.toml
+	@rm -f $(VENV)/.synced-*
+	$(UV) sync --frozen --quiet --python "$$(command -v $(PYTHON) || echo $(PYTHON))"
 	@touch $@
 
-install: $(VENV)/.synced
+install: $(STAMP)
 
 migrate: install
 	$(PY) -m app migrate
@@ -35,7 +42,11 @@ lint: install
 	$(VENV)/bin/mypy app
 
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite on SQLite only (what .ci/run runs on the other Python versions).
+test-sqlite: install
+	$(PY) -m pytest -k "not postgresql" $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/references.py
@@ -45,4 +56,4 @@ model: install
 	$(PY) -m app.ingest.reference_model train
 
 clean:
-	rm -rf $(VENV) .tools var .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-* .tools var .pytest_cache .ruff_cache

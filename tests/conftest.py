@@ -23,6 +23,9 @@ from sqlmodel import Session
 from app.config import get_settings
 from app.db import get_engine, make_engine
 
+# The live server (`python -m app serve` on the seeded demo data) for end-to-end tests.
+pytest_plugins = ["tests.support.live_server"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -9,24 +9,17 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
-
-from app.config import PROJECT_ROOT
-from tests.conftest import ThrowawayDatabases, upgrade
 
 CHROMIUM = Path("/usr/bin/chromium")
 APT_TIMEOUT = 900  # seconds for `apt-get update` and for the install; a cold mirror is slow
-SERVER_START_TIMEOUT = 60.0
-SEED_TIMEOUT = 300
 CHROMIUM_TIMEOUT = 90
 # Only the loopback is reachable: every host name fails to resolve and every proxied request goes
 # to the discard port, so a page that needs a CDN renders broken instead of quietly fetching it.
@@ -109,96 +102,6 @@ def chromium(pytestconfig: pytest.Config) -> Path:
     _announce(pytestconfig, f"chromium installed in {time.monotonic() - started:.0f} s")
     return CHROMIUM
 
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _tail(path: Path, lines: int = 30) -> str:
-    text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-    return "\n".join(text.strip().splitlines()[-lines:])
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate the server we started (its process group), then kill it if it lingers."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def live_server(
-    databases: ThrowawayDatabases, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """Base URL of `python -m app serve` on a free port, over a migrated and seeded SQLite file.
-
-    The app runs as in production (CLI, uvicorn, real sockets), not through the ASGI test client,
-    so the browser sees exactly what a user would.
-    """
-    url = databases.create("sqlite")
-    upgrade(url)
-    logs = tmp_path_factory.mktemp("live_server")
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "HOST": "127.0.0.1", "PORT": str(port)}
-
-    seed = subprocess.run(
-        [sys.executable, "-m", "app", "seed"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=SEED_TIMEOUT,
-        check=False,
-    )
-    if seed.returncode != 0:
-        pytest.fail(f"`python -m app seed` exited {seed.returncode}:\n{seed.stdout}{seed.stderr}")
-
-    log_path = logs / "serve.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so _stop reaches any child too
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_health(server, base_url, log_path)
-        yield base_url
-    finally:
-        _stop(server)
-
-
-def _wait_for_health(server: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    last_error = "no answer yet"
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(
-                f"`python -m app serve` exited {server.returncode} before answering /health:\n"
-                + _tail(log_path)
-            )
-        try:
-            response = httpx.get(f"{base_url}/health", timeout=2.0)
-            if response.status_code == 200:
-                return
-            last_error = f"HTTP {response.status_code}"
-        except httpx.HTTPError as exc:
-            last_error = f"{type(exc).__name__}: {exc}"
-        time.sleep(0.2)
-    pytest.fail(
-        f"{base_url}/health did not answer 200 within {SERVER_START_TIMEOUT:.0f} s "
-        f"({last_error}):\n{_tail(log_path)}"
-    )
 
 
 def dump_dom(chromium: Path, url: str, *, timeout: int = CHROMIUM_TIMEOUT) -> str:
