@@ -22,6 +22,7 @@ $(UV):
 
 $(STAMP): $(UV) uv.lock pyproject.toml
 	@rm -f $(VENV)/.synced-*
+	@echo "Installing the locked dependencies into $(VENV) for $(PYTHON) (the first time takes a minute or two)"
 	$(UV) sync --frozen --quiet --python "$$(command -v $(PYTHON) || echo $(PYTHON))"
 	@touch $@
 
