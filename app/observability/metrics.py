@@ -65,7 +65,8 @@ class PoolCollector(Collector):
         for family, read in ((size, "size"), (checked_out, "checkedout"), (overflow, "overflow")):
             method = getattr(pool, read, None)
             if callable(method):
-                family.add_metric([], float(method()))
+                # QueuePool counts overflow from -size up; below zero means "none yet".
+                family.add_metric([], max(0.0, float(method())))
                 yield family
 
 
