@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from app.api.rate_limit import route_class
 from app.config import PROJECT_ROOT, get_settings
-from tests.browser.conftest import _free_port, _stop, _wait_for_health
+from tests.support.live_server import free_port, stop, wait_for_health
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -97,7 +97,7 @@ def test_two_workers_share_one_budget_through_redis(
     except redis.RedisError as exc:
         pytest.skip(f"Redis unavailable at {REDIS_URL}: {exc}")
     prefix = f"test-{uuid.uuid4().hex[:12]}"
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('rl') / 'empty.db'}",
@@ -118,14 +118,14 @@ def test_two_workers_share_one_budget_through_redis(
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for_health(server, base, log_path)
+        wait_for_health(server, base, log_path)
         # A new connection per request, so both workers answer some of them.
         statuses = Counter(
             httpx.get(f"{base}/no/such/page", headers={"Connection": "close"}).status_code
             for _ in range(30)
         )
     finally:
-        _stop(server)
+        stop(server)
         keys = redis.Redis.from_url(REDIS_URL).keys(f"{prefix}*")
         if keys:
             redis.Redis.from_url(REDIS_URL).delete(*keys)
