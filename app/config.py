@@ -101,6 +101,19 @@ class Settings(BaseSettings):
         description="Where clients reach the API (https://api.example.org); every absolute URL "
         "the service emits starts with it. Default http://HOST:PORT.",
     )
+    site_templates_dir: Path | None = Field(
+        default=None,
+        description="A folder of Jinja2 templates that replace the public site's by name "
+        "(e.g. base.html alone rebrands header and footer).",
+    )
+    site_stylesheet: Path | None = Field(
+        default=None, description="A CSS file served at /static/site.css instead of the site's."
+    )
+    license_url: str | None = Field(
+        default=None,
+        description="Licence of the journals' content (e.g. a Creative Commons URL), linked as "
+        "Signposting rel=license.",
+    )
     metrics: bool = Field(
         default=True, description="Serve Prometheus metrics at /metrics (false switches it off)."
     )

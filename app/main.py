@@ -28,6 +28,7 @@ from app.api.routes import (
 from app.api.routes import citation_styles as citation_style_routes
 from app.api.routes import dump as dump_routes
 from app.api.routes import oai as oai_routes
+from app.api.routes import site as site_routes
 from app.api.security_headers import SecurityHeadersMiddleware
 from app.config import get_settings
 from app.db import get_engine
@@ -109,6 +110,7 @@ def create_app() -> FastAPI:
     app.include_router(oai_routes.router)
     app.include_router(dump_routes.router)
     app.include_router(citation_style_routes.router)
+    app.include_router(site_routes.router)
     # Problem is referenced by every error response, and bodies that routes read themselves
     # (the write API) by their operations: register them once in the schema components.
     original_openapi = app.openapi

@@ -37,6 +37,17 @@ DEFAULT_DEPOSITOR_NAME = "Journal Metadata API"
 DEFAULT_DEPOSITOR_EMAIL = "metadata@example.org"
 
 
+def deposit_problem(article: ArticlePublic) -> str | None:
+    """Why this article cannot be deposited, or None when it can."""
+    if not article.doi:
+        return f"Article {article.id} has no DOI; a Crossref deposit registers one."
+    if not article.source_url:
+        return f"Article {article.id} has no landing-page URL for the DOI to resolve to."
+    if not article.published and af.year(article) is None:
+        return f"Article {article.id} has no publication date."
+    return None
+
+
 class CrossrefDepositError(ValueError):
     """The article lacks something a Crossref deposit requires (a DOI, a landing page)."""
 
@@ -165,14 +176,9 @@ def article_to_crossref(
 
     ``params`` may set depositor_name, depositor_email, registrant, batch_id and timestamp.
     """
-    if not article.doi:
-        raise CrossrefDepositError(
-            f"Article {article.id} has no DOI; a Crossref deposit registers one."
-        )
-    if not article.source_url:
-        raise CrossrefDepositError(
-            f"Article {article.id} has no landing-page URL for the DOI to resolve to."
-        )
+    problem = deposit_problem(article)
+    if problem is not None:
+        raise CrossrefDepositError(problem)
     params = params or {}
     article, references = xml_safe_model(article), xml_safe_models(references)
     nsmap = {None: CROSSREF_NS, "xsi": XSI_NS, "jats": JATS_NS}
@@ -245,5 +251,6 @@ EXPORTER = register(
         preference=80,
         renderers={"article": render_article},
         description="Crossref 5.3.1 deposit XML (needs a DOI)",
+        renders_article=lambda article: deposit_problem(article) is None,
     )
 )

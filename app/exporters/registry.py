@@ -67,6 +67,12 @@ class Exporter:
     type_params: tuple[str, ...] = ()
     # Rejects unsupported media-type parameters (an unknown citation style) before rendering.
     check_params: Callable[[Mapping[str, str]], None] | None = None
+    # Says whether this article can be rendered at all (a Crossref deposit needs a DOI), so
+    # pages and Signposting offer only formats that will work.
+    renders_article: Callable[[ArticlePublic], bool] | None = None
+
+    def can_render(self, article: ArticlePublic) -> bool:
+        return self.renders_article is None or self.renders_article(article)
 
     def supports(self, kind: Kind) -> bool:
         return kind in self.renderers

@@ -9,8 +9,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.models import Article, Issue, Journal
-from app.schemas import IssueDetail, IssuePublic, JournalPublic
-from app.services.articles import journal_summary, summaries
+from app.pagination import MAX_LIMIT
+from app.schemas import ArticlePublic, IssueDetail, IssuePublic, JournalPublic, JournalSummary
+from app.services.articles import article_page, journal_summary, summaries
 from app.services.listing import SortKey, fetch_page
 
 JOURNALS_BY_ID = SortKey((col(Journal.id),), (int,))
@@ -99,3 +100,30 @@ def get_issue(*, session: Session, issue_id: int) -> IssueDetail | None:
         journal=journal_summary(journal),
         articles=summaries(session, articles),
     )
+
+
+def issue_with_journal(
+    *, session: Session, issue_id: int
+) -> tuple[IssuePublic, JournalSummary] | None:
+    """The issue with its article count, and its journal: one statement."""
+    row = session.exec(
+        _counted_issues()
+        .add_columns(Journal)
+        .join(Journal, col(Journal.id) == col(Issue.journal_id))
+        .where(col(Issue.id) == issue_id)
+    ).first()
+    if row is None:
+        return None
+    issue, count, journal = row
+    return _issue_public(issue, count), journal_summary(journal)
+
+
+def issue_articles(*, session: Session, issue_id: int) -> list[ArticlePublic]:
+    """Every article of the issue, complete (authors, pages, DOI, galleys): three statements."""
+    articles, _more, _total = article_page(
+        session=session,
+        conditions=[col(Article.issue_id) == issue_id],
+        after=None,
+        limit=MAX_LIMIT,
+    )
+    return articles

@@ -32,6 +32,7 @@ from app.api.params import (
 )
 from app.api.responses import model_json
 from app.api.routes.changes import as_utc
+from app.api.routes.site import article_html, article_signposts
 from app.errors import PROBLEM_RESPONSES, ProblemError
 from app.schemas import ArticlePage, ArticlePublic, Page, ReferencePublic
 from app.services import articles as article_service
@@ -219,11 +220,17 @@ def _article_in_format(
     if found is None:
         raise not_found(article_id, doi, session=session)
     article, references = found
+    signposts = article_signposts(article)
     if as_json:
-        return _article_response(article, fields, language)
-    return rendered(
-        chosen, "article", article, references=references, filename=f"article-{article.id}"
-    )
+        response = _article_response(article, fields, language)
+    elif chosen.exporter.name == "html":
+        response = article_html(article, references, language, style=export.style)
+    else:
+        return rendered(
+            chosen, "article", article, references=references, filename=f"article-{article.id}"
+        )
+    response.headers["Link"] = signposts
+    return response
 
 
 @router.get(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.deps import PagingDep, SessionDep
+from app.api.languages import LanguageDep
 from app.api.params import IdQuery, YearQuery
 from app.api.responses import model_json
+from app.api.routes.site import SiteFormatQuery, html_wanted, issue_html, journal_home
 from app.errors import PROBLEM_RESPONSES, ProblemError
 from app.schemas import IssueDetail, IssuePublic, JournalPublic, Page
 from app.services import journals as journal_service
@@ -30,8 +32,16 @@ def list_journals(session: SessionDep, paging: PagingDep, response: Response) ->
 
 
 @journals_router.get("/{journal_id}", summary="Get one journal", response_model=JournalPublic)
-def get_journal(journal_id: JournalId, session: SessionDep) -> Response:
-    """One journal with its issue and article counts."""
+def get_journal(
+    journal_id: JournalId,
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    format: SiteFormatQuery = None,
+) -> Response:
+    """One journal with its issue and article counts; for browsers, the journal's home page."""
+    if html_wanted(request, format):
+        return journal_home(journal_id, session, language, archive=False)
     journal = journal_service.get_journal(session=session, journal_id=journal_id)
     if journal is None:
         raise ProblemError(404, f"No journal with id {journal_id}.", title="Journal not found")
@@ -57,8 +67,16 @@ def list_issues(
 @issues_router.get(
     "/{issue_id}", summary="Get one issue with its articles", response_model=IssueDetail
 )
-def get_issue(issue_id: IssueId, session: SessionDep) -> Response:
-    """The issue, its journal and its articles."""
+def get_issue(
+    issue_id: IssueId,
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    format: SiteFormatQuery = None,
+) -> Response:
+    """The issue, its journal and its articles; for browsers, its table of contents page."""
+    if html_wanted(request, format):
+        return issue_html(issue_id, session, language)
     issue = journal_service.get_issue(session=session, issue_id=issue_id)
     if issue is None:
         raise ProblemError(404, f"No issue with id {issue_id}.", title="Issue not found")

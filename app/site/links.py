@@ -1,0 +1,21 @@
+"""The site's own links: absolute URLs start at PUBLIC_BASE_URL (never the request's Host
+header); record URLs become links only through ``app.exporters.safe_links.safe_http_url``."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from app.config import get_settings
+
+
+def public_url(path: str, **query: object) -> str:
+    """An absolute URL on this service for ``path`` (leading slash), with query parameters."""
+    url = get_settings().public_url + path
+    kept = {k: v for k, v in query.items() if v is not None and v != ""}
+    return f"{url}?{urlencode(kept)}" if kept else url
+
+
+def site_path(path: str, **query: object) -> str:
+    """A site-relative link (``/articles/1?lang=az``) with the non-empty query parameters."""
+    kept = {k: v for k, v in query.items() if v is not None and v != ""}
+    return f"{path}?{urlencode(kept)}" if kept else path
