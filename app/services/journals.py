@@ -83,22 +83,15 @@ def list_issues(
 
 def get_issue(*, session: Session, issue_id: int) -> IssueDetail | None:
     """The issue with its journal and its articles in id order: three statements."""
-    row = session.exec(
-        _counted_issues()
-        .add_columns(Journal)
-        .join(Journal, col(Journal.id) == col(Issue.journal_id))
-        .where(col(Issue.id) == issue_id)
-    ).first()
-    if row is None:
+    found = issue_with_journal(session=session, issue_id=issue_id)
+    if found is None:
         return None
-    issue, count, journal = row
+    issue, journal = found
     articles = session.exec(
         select(Article).where(col(Article.issue_id) == issue_id).order_by(col(Article.id))
     ).all()
     return IssueDetail(
-        **_issue_public(issue, count).model_dump(),
-        journal=journal_summary(journal),
-        articles=summaries(session, articles),
+        **issue.model_dump(), journal=journal, articles=summaries(session, articles)
     )
 
 
