@@ -143,7 +143,9 @@ def issue_html(issue_id: int, session: SessionDep, language: LanguageDep) -> Res
     response_model=Page[IssuePublic],
 )
 def journal_issues(
-    journal_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="Journal id.")],
+    journal_id: Annotated[
+        int, Path(ge=1, le=2**31 - 1, description="Journal id.", examples=[1])
+    ],
     request: Request,
     session: SessionDep,
     language: LanguageDep,
@@ -219,7 +221,9 @@ def static(name: Annotated[str, Path(max_length=40)]) -> Response:
     responses={200: {"content": {LINKSET_JSON: {}, LINKSET_TEXT: {}}}},
 )
 def article_linkset(
-    article_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="Article id.")],
+    article_id: Annotated[
+        int, Path(ge=1, le=2**31 - 1, description="Article id.", examples=[1])
+    ],
     request: Request,
     session: SessionDep,
 ) -> Response:
