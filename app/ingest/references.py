@@ -36,11 +36,15 @@ from app.ingest.reference_model import tag, tokenize
 
 DASH = "-‐‑‒–—―−"
 _DASH_RE = f"[{DASH}]"
-_QUOTES = (("“", "”"), ('"', '"'), ("«", "»"), ("‘", "’"), ("``", "''"), ("„", "“"), ("'", "'"))
+_QUOTES = (
+    ("“", "”"), ('"', '"'), ("«", "»"), ("»", "«"), ("‘", "’"), ("``", "''"), ("„", "“"),
+    ("‚", "‘"), ("'", "'"),
+)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _ET_AL = re.compile(
-    r"[,;]?\s*(?:\bet\s*al\b\.?|\bи\s+др\b\.?|\bu\.\s*a\.)\s*[.,;:]*\s*$", re.IGNORECASE
+    r"[,;]?\s*(?:\bet\s*al\b\.?|\b[иi]\s+dr\b\.?|\bи\s+др\b\.?|\bu\.\s*a\.)\s*[.,;:]*\s*$",
+    re.IGNORECASE,
 )
 _PARTICLES = {
     "van", "von", "de", "der", "den", "da", "di", "la", "le", "du", "dos", "das", "del", "della",
@@ -60,10 +64,11 @@ _KAZAKH = set("әғқңөұүһӘҒҚҢӨҰҮҺ")
 
 # Precompiled patterns of the hot path.
 _IN_PREFIX = re.compile(r"^(?:In|in|IN|Dans|dans|В|в)\s*:?\s+")
-_CONJUNCTION = re.compile(r"\s+(?:and|&|und|et|y|e|и|та)\s+|\s*&\s*")
+_CONJUNCTION = re.compile(r"\s+(?:and|AND|And|&|und|et|y|e|и|та)\s+|\s*&\s*")
 _NAME_SEP = re.compile(r"\s*([,;])\s*")
 _EDITOR_MARK = re.compile(
-    r"\((?:eds?|hrsg|dir|éds?|ред)\.?\)|\b(?:eds?|Hrsg|editors?)\.?\s*$", re.IGNORECASE
+    r"\((?:eds?|hrsg|hg|dir|éds?|coords?|orgs?|ред)\.?\)|\b(?:eds?|Hrsg|Hg|editors?)\.?\s*$",
+    re.IGNORECASE,
 )
 _NAMES_LEAD = re.compile(
     r"^(?:by|edited by|in:?|under the editorship of|под ред\.)\s+", re.IGNORECASE
@@ -74,6 +79,7 @@ SAME_AUTHORS = "same authors as the previous reference"
 _REPEAT_MARK = re.compile(r"^[—–_-]{2,}[.,]?$|^—[.,]?$")
 _ROMAN_TAIL = re.compile(r"(?:[,.]\s+|\s+(?=[IVXLC]{3,}$))(?P<roman>[IVXLC]{2,})$")
 _GOST_AREA_DASH = re.compile(r"(?<=[.,:;])\s+[–—-]\s+(?=\S)")
+_GLUED_YEAR = re.compile(r"(?<=[^\W\d_])\((?=(?:1[5-9]|20)\d\d[a-z]?\))")
 _CITATION_NUMBER = re.compile(r"^\s*(?:\[\d+\]|\(\d+\)|\d{1,3}\.(?=\s)|\d{1,3}(?=\s+\D))\s*")
 
 
@@ -161,8 +167,37 @@ def _is_initials(token: str) -> bool:
     return bool(_UPPER_INITIALS.match(token) and token.isupper())
 
 
-def _split_name_parts(segment: str) -> tuple[list[str], list[str]]:
-    """Split an author list into parts, and the separator printed before each part.
+# Generational suffixes printed as a part of their own ("Smith, J., Jr., and ..."): CSL's "suffix".
+_SUFFIXES = frozenset("jr jr. sr sr. jun. sen. ii iii iv".split())
+# Turkic "son of"/"daughter of" after the father's name (Uzbek o'g'li/qizi, Azerbaijani oğlu/qızı,
+# Kazakh/Kyrgyz uly/kyzy) and Russian patronymic endings: the family name comes first.
+_PATRONYMIC_MARKS = frozenset(
+    "o'g'li og'li ogli o'gli ugli qizi kizi oglu oğlu qızı kyzy uly qyzy угли оглы кызы кизи улы"
+    " қызы ұлы".split()
+)
+_PATRONYMIC_END = re.compile(r"(?:ович|евич|ьич|овна|евна|ична|ovich|evich|ovna|evna|ichna)$")
+_APOSTROPHES = str.maketrans(dict.fromkeys("’‘`ʻʼ´", "'"))
+
+
+def _name_of(words: list[str]) -> dict[str, str]:
+    """One name in printed order: ``Family Given Patronymic`` when a patronymic ends it, else by
+    where the initials are, else natural order."""
+    suffix = None
+    if len(words) > 1 and words[-1].lower().rstrip(",") in _SUFFIXES:
+        suffix, words = words[-1].rstrip(","), words[:-1]
+    last = words[-1].lower().translate(_APOSTROPHES)
+    if len(words) > 2 and (last in _PATRONYMIC_MARKS or _PATRONYMIC_END.search(last)):
+        name = {"family": words[0], "given": " ".join(words[1:])}
+    else:
+        name = _person(words) or _natural(words)
+    if suffix:
+        name["suffix"] = suffix
+    return name
+
+
+def _split_name_parts(segment: str) -> tuple[list[str], list[str], dict[int, str]]:
+    """Split an author list into parts, the separator printed before each part, and the suffixes
+    (``Jr.``) printed after a part, by the part's index.
 
     The separator matters: in ``Family, Given & Family, Given`` the conjunction precedes a family
     name, in Chicago's ``Family, Given, Given Family, and Given Family`` it precedes a whole name.
@@ -171,18 +206,36 @@ def _split_name_parts(segment: str) -> tuple[list[str], list[str]]:
     pieces = _NAME_SEP.split(segment)
     parts: list[str] = []
     seps: list[str] = []
+    suffixes: dict[int, str] = {}
     sep = ""
     for piece in pieces:
         if piece in (",", ";"):
             sep = piece if sep != ";" else sep
             continue
         piece = piece.strip()
+        if piece.lower() in _SUFFIXES and parts:  # "Smith, J., Jr.": the previous name's suffix
+            suffixes[len(parts) - 1] = piece
+            continue
         if _WORD_RUN.search(piece):  # "&." or a lone "." leaves a part with no name in it
             keep_dot = _is_initials(piece.split()[-1])  # "Ivanov I.I." keeps its initials' dot
             parts.append(piece if keep_dot else piece.strip(" ."))
             seps.append(sep)
         sep = ""
-    return parts, seps
+    return parts, seps, suffixes
+
+
+def _with_suffixes(
+    names: list[dict[str, str]], parts: list[str], suffixes: dict[int, str]
+) -> list[dict[str, str]]:
+    """Named people only, each ``Jr.`` given to the name built from the part before it."""
+    names = [n for n in names if n.get("family")]
+    for index, suffix in suffixes.items():
+        part = parts[index]
+        for name in names:
+            if part in (name.get("given"), name["family"]) or part.endswith(" " + name["family"]):
+                name.setdefault("suffix", suffix)
+                break
+    return names
 
 
 def _family_of_natural(words: list[str]) -> str:
@@ -247,7 +300,7 @@ def parse_names(segment: str) -> tuple[list[dict[str, str]], bool]:
     text = text.strip(" .,;:")
     if not text:
         return [], et_al
-    parts, seps = _split_name_parts(text)
+    parts, seps, suffixes = _split_name_parts(text)
     if not parts:
         return [], et_al
     words0 = parts[0].split()
@@ -271,8 +324,8 @@ def parse_names(segment: str) -> tuple[list[dict[str, str]], bool]:
                 if names and "given" not in names[-1]:
                     names[-1]["given"] = part
                 continue
-            names.append(_person(words) or _natural(words))
-        return [n for n in names if n.get("family")], et_al
+            names.append(_name_of(words))
+        return _with_suffixes(names, parts, suffixes), et_al
     # "Family, Given & Family, Given" pairs, or Chicago: first inverted, then natural order
     paired = len(parts) % 2 == 0 and all(seps[j] == "," for j in range(1, len(parts), 2))
     names.append({"family": parts[0], "given": parts[1]})
@@ -286,17 +339,24 @@ def parse_names(segment: str) -> tuple[list[dict[str, str]], bool]:
             names.append({"family": parts[i], "given": nxt})
             i += 2
             continue
-        names.append(_person(words) or _natural(words))
+        names.append(_name_of(words))
         i += 1
-    return [n for n in names if n.get("family")], et_al
+    return _with_suffixes(names, parts, suffixes), et_al
 
 
 # --------------------------------------------------------------------------- volume, pages
 
 
-_VOL_PREFIX = r"(?<!\w)(?:vol(?:ume)?\.?|v\.|т\.|том|bd\.|band|tome)\s*"
-_NO_PREFIX = r"(?<!\w)(?:no\.?|nos\.?|n°|nr\.?|issue|№|вып\.?|heft|h\.)\s*"
+_VOL_PREFIX = r"(?<!\w)(?:vol(?:ume)?\.?|v\.|[тt]\.|том|bd\.|band|tome|jg\.|jahrg(?:ang|\.))\s*"
+_NO_PREFIX = r"(?<!\w)(?:no\.?|nos\.?|n°|nr\.?|n\.|issue|№|вып\.?|heft|h\.)\s*"
 _VOLUME_FORMS = [
+    # CJK: 제25권 제2호 (Korean), 第25巻第2号 (Japanese), 25卷2期 (Chinese)
+    re.compile(r"^(?:제|第)?\s*(?P<vol>\d+)\s*[권巻卷](?:\s*,?\s*(?:제|第)?\s*(?P<iss>\d+)\s*[호号期])?$"),
+    # a supplement: "24 Suppl 1", "Vol. 24, Suppl. 2"
+    re.compile(
+        rf"^(?:{_VOL_PREFIX})?(?P<vol>\d+)\s*[,(]?\s*(?P<iss>suppl(?:ement)?\.?\s?\d*[A-Za-z]?)\)?$",
+        re.IGNORECASE,
+    ),
     re.compile(
         rf"^(?:(?P<year>1[5-9]\d\d|20\d\d)\s*;\s*)?(?:{_VOL_PREFIX})?(?P<vol>\d+[A-Za-z]?|[IVXLCDM]+)"
         rf"(?:\s*,?\s*\(\s*(?:{_NO_PREFIX})?(?P<iss>[\w]+(?:\s*[-–/]\s*\w+)?)\s*\))?"
@@ -590,26 +650,28 @@ def _segments(tokens: list[str], labels: list[str]) -> list[tuple[str, str]]:
 
 _VANCOUVER = re.compile(
     rf"(?<!\d)(?P<year>1[5-9]\d\d|20\d\d)(?:\s+[A-Z][a-z]{{2}}(?:\s+\d{{1,2}})?)?\s*;\s*"
-    rf"(?P<vol>\d+[A-Za-z]?)\s*(?:\(\s*(?P<iss>[\w]+(?:[-–/]\w+)?)\s*\))?\s*"
-    rf"(?::\s*(?P<pages>[A-Za-z]*\d+[A-Za-z]?(?:\s*[{DASH}]\s*[A-Za-z]*\d+)?))?(?=[\s.,;]|$)\.?"
+    rf"(?P<vol>\d+[A-Za-z]?)(?:\s*\(\s*(?P<iss>[\w]+(?:[-–/]\w+)?)\s*\)|"
+    rf"\s(?P<sup>Suppl\.?\s?\d*[A-Za-z]?))?\s*"
+    # pages after a colon, or right after the issue's bracket: "2010;44(1)12-7"
+    rf"(?:(?::|(?<=\)))\s*(?P<pages>[A-Za-z]*\d+[A-Za-z]?(?:\s*[{DASH}]\s*[A-Za-z]*\d+)?))?(?=[\s.,;]|$)\.?"
 )
 
 
 def _cut_vancouver(text: str, item: dict[str, Any]) -> str:
     """Take ``2017;15(1):95`` (year;volume(issue):pages) by rule: one token the CRF cannot split."""
     match = _VANCOUVER.search(text) if ";" in text else None  # the block has a ";" after the year
-    if not match or not (match.group("iss") or match.group("pages")):
+    if not match or not (match.group("iss") or match.group("pages") or match.group("sup")):
         return text
     item["issued"] = {"date-parts": [[int(match.group("year"))]]}
     item["volume"] = match.group("vol")
-    if match.group("iss"):
-        item["issue"] = match.group("iss")
+    if match.group("iss") or match.group("sup"):
+        item["issue"] = match.group("iss") or match.group("sup")
     if match.group("pages"):
         item["page"] = re.sub(rf"\s*[{DASH}]\s*", "-", match.group("pages"))
     # Keep the block for the tagger's context (it ends the journal title), split as AnyStyle
     # labels it: "2017;" "15(1):" "95."
     block = match.group("year") + "; " + match.group(0)[match.start("vol") - match.start():]
-    block = re.sub(r"([;:])\s*", r"\1 ", block)
+    block = re.sub(r"([;:])\s*|(\))(?=\d)", r"\1\2 ", block)
     return _clean(text[: match.start()] + " " + block + " " + text[match.end():])
 
 
@@ -863,6 +925,8 @@ def parse_reference(raw: str) -> dict[str, Any]:
     # GOST 7.1 separates areas with ". – ": the dash is punctuation, not text of any field
     if " – " in text or " — " in text or " - " in text:  # text has single spaces here
         text = _GOST_AREA_DASH.sub(" ", text)
+    if "(" in text:  # "Weber, Max(1921):" – the year glued to the name
+        text = _GLUED_YEAR.sub(" (", text)
     labels: set[str] = set()
     if "//" in text:
         _parse_gost(text, item)
