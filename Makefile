@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test test-sqlite lint install migrate seed serve bench model clean
+.PHONY: run test test-sqlite lint install migrate seed serve bench model training-data clean
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python >= 3.11 needed; this is " + sys.version.split()[0] + " (set PYTHON=...)")'
@@ -55,6 +55,12 @@ bench: install
 
 model: install
 	$(PY) -m app.ingest.reference_model train
+
+# Re-convert GROBID's citation corpus (not in the repository: its converted form is) into
+# data/grobid/train.xml and the held-out tests/fixtures/grobid_heldout.json.
+GROBID_CORPUS ?= ../shared/data/grobid-citations
+training-data: install
+	$(PY) scripts/grobid_citations.py $(GROBID_CORPUS)
 
 clean:
 	rm -rf $(VENV) .venv-* .tools var .pytest_cache .ruff_cache

@@ -112,11 +112,14 @@ def _spans(bibl: ElementTree.Element) -> list[tuple[str, str | None]]:
 
 
 def _vote(chars: list[tuple[str, str | None]]) -> tuple[str, str | None]:
-    """A token and the label of most of its characters (letters and digits count double)."""
+    """A token and the label of most of its characters (letters and digits count double); a
+    token holding a volume and pages ("9:23–48,") is a volume, as AnyStyle labels it."""
     votes: dict[str, int] = {}
     for c, lab in chars:
         if lab is not None:
             votes[lab] = votes.get(lab, 0) + (2 if c.isalnum() else 1)
+    if "volume" in votes and "pages" in votes:
+        return "".join(c for c, _ in chars), "volume"
     return "".join(c for c, _ in chars), (max(votes, key=votes.__getitem__) if votes else None)
 
 
@@ -127,15 +130,21 @@ def _tokens(spans: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
         chars.extend((ch, label) for ch in text)
     tokens: list[tuple[str, str | None]] = []
     word: list[tuple[str, str | None]] = []
+    vancouver = False  # inside a "2000;7:234-245." block, split after its ";" (and ":")
     for ch, label in [*chars, (" ", None)]:
-        # A Vancouver block "2000;7:234-245." is one token of three labels: split it after its ";"
-        # and ":" as the parser does before tagging (references._cut_vancouver).
-        if word and word[-1][0] in ";:" and label is not None and not ch.isspace():
+        # A Vancouver block is one token of three labels: split it as the parser does before
+        # tagging (references._cut_vancouver), "2000;" "7:" "234-245.". Other tokens of mixed
+        # labels stay whole, as at tagging time.
+        if word and label is not None and not ch.isspace() and word[-1][0] in ";:":
             before = next((lab for _, lab in reversed(word) if lab is not None), None)
-            if before not in (None, label) and any(c.isdigit() for c, _ in word):
+            if before not in (None, label) and (
+                (word[-1][0] == ";" and before == "date") or (word[-1][0] == ":" and vancouver)
+            ):
+                vancouver = True
                 tokens.append(_vote(word))
                 word = []
         if ch.isspace():
+            vancouver = False
             if word:
                 tokens.append(_vote(word))
                 word = []
@@ -218,6 +227,7 @@ _INITIALS = r"(?:[A-Z][a-z]?\.\s?-?\s?)+"
 _FAMILY = r"(?:(?:van|von|de|der|den|da|di|la|le|du|del|della|dos|ter|ten)\s+)*[^\W\d_][\w'’-]*"
 _INITIAL_FIRST = re.compile(rf"^(?:{_INITIALS})\s*(?P<family>{_FAMILY})$")
 _FAMILY_FIRST = re.compile(rf"^(?P<family>{_FAMILY}),?\s+(?:{_INITIALS}|[A-Z]{{1,3}})$")
+_LOOSE_INITIALS = r"(?:[A-Z][a-z]?\.?\s?-?\s?)+"  # "R." "R" "AB" "J.-P."
 _SEPARATORS = re.compile(r"\s*(?:,\s*(?:and|&|et)\s+|\s+(?:and|&|et|und)\s+|;\s*|,\s*)\s*")
 _ET_AL = re.compile(r"[,;]?\s*\bet\s*al\b\.?\s*$", re.IGNORECASE)
 
@@ -239,7 +249,7 @@ def _gold_authors(text: str) -> tuple[list[str], bool] | None:
         return [_FAMILY_FIRST.match(p).group("family") for p in parts], et_al  # type: ignore[union-attr]
     # "Family, I., Family, I. and Family, I.": families and initials alternate
     if len(parts) % 2 == 0 and all(
-        re.fullmatch(_FAMILY, parts[i]) and re.fullmatch(_INITIALS.rstrip("+") + "+", parts[i + 1])
+        re.fullmatch(_FAMILY, parts[i]) and re.fullmatch(_LOOSE_INITIALS, parts[i + 1])
         for i in range(0, len(parts), 2)
     ):
         return [parts[i] for i in range(0, len(parts), 2)], et_al
@@ -329,10 +339,12 @@ def convert(corpus: Path) -> tuple[list[list[tuple[str, str]]], list[dict[str, A
         root = ElementTree.parse(path).getroot()
         bibls = [el for el in root.iter() if _local(el.tag) == "bibl"]
         for bibl, key in zip(bibls, _groups(path, bibls), strict=True):
-            pairs = _tokens(_spans(bibl))
+            spans = _spans(bibl)
+            pairs = _tokens(spans)
             if not pairs:
                 continue
-            raw = unicodedata.normalize("NFC", " ".join(t for t, _ in pairs))
+            # as printed, spaces collapsed (the tokens split Vancouver blocks, the raw text not)
+            raw = unicodedata.normalize("NFC", " ".join("".join(t for t, _ in spans).split()))
             if held_out(key):
                 heldout.append({"raw": raw, "source": key, "gold": gold_of(bibl, raw)})
             else:

@@ -40,7 +40,7 @@ _QUOTES = (
     ("“", "”"), ('"', '"'), ("«", "»"), ("»", "«"), ("‘", "’"), ("``", "''"), ("„", "“"),
     ("‚", "‘"), ("'", "'"),
 )
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_URL = re.compile(r"(?:https?\s?:\s?//|www\.)\S+", re.IGNORECASE)  # "http ://" from PDF text
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _ET_AL = re.compile(
     r"[,;]?\s*(?:\bet\s*al\b\.?|\b[иi]\s+dr\b\.?|\bи\s+др\b\.?|\bu\.\s*a\.)\s*[.,;:]*\s*$",
@@ -445,7 +445,7 @@ def _cut_identifiers(raw: str, item: dict[str, Any]) -> str:
             text = text[:start] + " " + text[end:]
     url = _URL.search(text) if "http" in low or "www." in low else None
     if url:
-        item["URL"] = url.group(0).rstrip(".,;)")
+        item["URL"] = "".join(url.group(0).split()).rstrip(".,;)")
         text = text[: url.start()] + " " + text[url.end():]
     if "DOI" not in item and "URL" in item and "doi.org" in item["URL"].lower():
         doi = normalize_doi(item["URL"])
@@ -637,9 +637,45 @@ def _fix_repeated_author(tokens: list[str], labels: list[str]) -> None:
         labels[i] = "title"
 
 
+_EDITOR_WORD = re.compile(r"^\(?(?:eds?|editors?|hrsg|hg|dir|éds?|ред)\.?\)?[.,:;]?$", re.I)
+
+
+def _fix_editor_tail(tokens: list[str], labels: list[str]) -> None:
+    """"In: Brown A, editor. Oncology Handbook." with the book tagged as editors: the editor mark
+    ends the names, and what follows it is the book when no container was tagged."""
+    if "editor" not in labels or "container-title" in labels or "journal" in labels:
+        return
+    for i, token in enumerate(tokens[:-1]):
+        if labels[i] == "editor" and labels[i + 1] == "editor" and _EDITOR_WORD.match(token):
+            j = i + 1
+            while j < len(tokens) and labels[j] == "editor":
+                labels[j] = "container-title"
+                j += 1
+            return
+
+
+def _fix_corporate_author(tokens: list[str], labels: list[str]) -> None:
+    """"World Health Organization. Global report. Geneva: WHO" with no author tagged: a first
+    sentence naming a body, followed by more title, is the (corporate) author."""
+    if labels[0] != "title" or "author" in labels:
+        return
+    for k, token in enumerate(tokens):
+        if labels[k] != "title":
+            return
+        if token.endswith(".") and not _is_initials(token):
+            if k + 1 < len(tokens) and labels[k + 1] == "title" and not _CORPORATE_WORDS.isdisjoint(
+                t.strip(".,;:").lower() for t in tokens[: k + 1]
+            ):
+                labels[: k + 1] = ["author"] * (k + 1)
+            return
+
+
 def _segments(tokens: list[str], labels: list[str]) -> list[tuple[str, str]]:
     labels = _fix_title_boundary(tokens, list(labels))
     _fix_number_labels(tokens, labels)
+    _fix_editor_tail(tokens, labels)
+    if labels:
+        _fix_corporate_author(tokens, labels)
     _fix_repeated_author(tokens, labels)
     # one join per run of a label, not one concatenation per token
     return [
@@ -711,6 +747,14 @@ def _fill(segments: list[tuple[str, str]], item: dict[str, Any]) -> None:
             item["translator"] = translators
     title_text = first("title") or ""
     container = first("journal") or first("container-title") or first("collection-title")
+    if title_text and not container and "editor" not in item and _title_before_publisher(segments):
+        chapter = _split_comma_chapter(title_text)
+        if chapter:
+            title_text, container, editor = chapter
+            item["editor"] = [_name_of(editor.split())]
+    if title_text:
+        title_text, container = _split_quoted_title(title_text, container)
+        title_text, container = _move_glued_tail(title_text, container)
     journal_like = seen.keys() & {"volume", "pages"} or item.keys() & {"DOI", "URL"}
     if title_text and not container and (journal_like or segments[-1][0] == "title"):
         title_text, container = _split_title_journal(title_text)
@@ -755,6 +799,13 @@ def _fill(segments: list[tuple[str, str]], item: dict[str, Any]) -> None:
         page = parse_pages(pages)
         if page:
             item["page"] = page
+        elif "volume" not in item:  # "9:23–48" tagged as pages: the volume printed with them
+            parsed = parse_volume(pages)
+            if parsed.get("vol") and parsed.get("pages"):
+                item["volume"] = parsed["vol"]
+                item["page"] = re.sub(rf"\s*[{DASH}]\s*", "-", parsed["pages"])
+                if parsed.get("iss"):
+                    item["issue"] = parsed["iss"]
     for label, key in (("publisher", "publisher"), ("location", "publisher-place"),
                        ("edition", "edition"), ("genre", "genre"), ("medium", "medium"),
                        ("note", "note"), ("source", "source")):
@@ -769,6 +820,68 @@ def _fill(segments: list[tuple[str, str]], item: dict[str, Any]) -> None:
         doi = normalize_doi(first("doi") or "")
         if doi:
             item["DOI"] = doi
+
+
+def _split_quoted_title(text: str, container: str | None) -> tuple[str, str | None]:
+    """``"Title," in Book`` tagged as one title: the title is what the quotes hold, and what
+    follows them is the container when none was found."""
+    text = text.strip()
+    for left, right in _QUOTES[:-1]:  # not ASCII apostrophes: "l'approche" holds one
+        if text.startswith(left):
+            end = text.find(right, len(left))
+            if end < 0:
+                return text, container
+            after = text[end + len(right) :]
+            rest = after.strip(" ,.;:")
+            # the quotes close the title only with a separator: "Title," / "Title". / "Title" In
+            closed = text[end - 1 : end] in ".,?!" or after[:1] in (".", ",", ":", ";")
+            if not closed and not rest.lower().startswith(("in ", "in:")):
+                return text, container
+            if not any(ch.isalpha() for ch in rest):
+                return text, container
+            return text[: end + len(right)], container or rest
+    return text, container
+
+
+# A title whose last token runs into the next field, as text taken from PDFs prints it:
+# "theories,Annals" "arsenide.Nat." or a separate ",Phys" at the end.
+_GLUED_TAIL = re.compile(r"^(?P<head>.*[^\W\d_]{2}[,.]|[,.])(?P<tail>[A-Z][^\W\d_]*\.?)$")
+
+
+def _move_glued_tail(text: str, container: str | None) -> tuple[str, str | None]:
+    head, _, last = text.rstrip().rpartition(" ")
+    match = _GLUED_TAIL.match(last) if ("," in last or "." in last) else None
+    if not match or not head:
+        return text, container
+    kept = match.group("head").strip(",.")
+    title = f"{head} {kept}" if kept else head
+    tail = match.group("tail")
+    return title, f"{tail} {container}" if container else tail
+
+
+def _title_before_publisher(segments: list[tuple[str, str]]) -> bool:
+    labels = [label for label, _ in segments]
+    at = labels.index("title")
+    return at + 1 < len(labels) and labels[at + 1] == "publisher"
+
+
+_PERSON_WORD = re.compile(r"^(?:[A-Z][a-z]*\.|[A-Z][a-z'’-]+)$")
+
+
+def _split_comma_chapter(text: str) -> tuple[str, str, str] | None:
+    """``Chapter, Book, Editor Name`` tagged as one title before the publisher (IntechOpen's and
+    similar open-access chapter citations): split at the last two commas when a person's name
+    (two or three capitalised words) ends it."""
+    parts = _clean(text).rstrip(" ,.").split(", ")
+    if len(parts) < 3:
+        return None
+    editor_words = parts[-1].split()
+    if not 2 <= len(editor_words) <= 3 or not all(_PERSON_WORD.match(w) for w in editor_words):
+        return None
+    book = parts[-2]
+    if not book[:1].isupper() or len(book.split()) < 2:
+        return None
+    return ", ".join(parts[:-2]), book, parts[-1]
 
 
 def _split_title_journal(text: str) -> tuple[str, str | None]:
