@@ -844,16 +844,19 @@ def _split_quoted_title(text: str, container: str | None) -> tuple[str, str | No
 
 
 # A title whose last token runs into the next field, as text taken from PDFs prints it:
-# "theories,Annals" "arsenide.Nat." or a separate ",Phys" at the end.
-_GLUED_TAIL = re.compile(r"^(?P<head>.*[^\W\d_]{2}[,.]|[,.])(?P<tail>[A-Z][^\W\d_]*\.?)$")
+# "theories,Annals" "arsenide.Nat." or a separate ",Phys" at the end. (Searched, not matched with a
+# leading ".*": each punctuation mark starts one short attempt, so the work stays linear.)
+_GLUED_TAIL = re.compile(r"[,.](?P<tail>[A-Z][^\W\d_]*\.?)$")
 
 
 def _move_glued_tail(text: str, container: str | None) -> tuple[str, str | None]:
     head, _, last = text.rstrip().rpartition(" ")
-    match = _GLUED_TAIL.match(last) if ("," in last or "." in last) else None
-    if not match or not head:
+    match = _GLUED_TAIL.search(last) if head and ("," in last or "." in last) else None
+    if not match:
         return text, container
-    kept = match.group("head").strip(",.")
+    kept = last[: match.start()]
+    if kept and not (len(kept) >= 2 and kept[-2:].isalpha()):
+        return text, container  # "U.S.A": initials, not a word run into a name
     title = f"{head} {kept}" if kept else head
     tail = match.group("tail")
     return title, f"{tail} {container}" if container else tail
