@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, null
+from sqlalchemy import func, literal, null, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.models import Article, Issue, Journal
+from app.models import Article, ArticleTombstone, Issue, Journal
 from app.schemas import ArticlePublic
 from app.services.articles import article_page, get_articles
+from app.services.changes import get_tombstone
 from app.services.listing import split_page
 
 PAGE_SIZE = 100
@@ -50,15 +51,28 @@ class RecordQuery:
     set_filter: SetFilter | None = None
 
     def conditions(self) -> list[Any]:
+        return self._on(
+            col(Article.updated_at), col(Article.journal_id), col(Article.issue_id)
+        )
+
+    def tombstone_conditions(self) -> list[Any]:
+        """The same selection of deleted records: their datestamp is the deletion's."""
+        return self._on(
+            col(ArticleTombstone.deleted_at),
+            col(ArticleTombstone.journal_id),
+            col(ArticleTombstone.issue_id),
+        )
+
+    def _on(self, datestamp: Any, journal_id: Any, issue_id: Any) -> list[Any]:
         found: list[Any] = []
         if self.since is not None:
-            found.append(col(Article.updated_at) >= self.since)
+            found.append(datestamp >= self.since)
         if self.before is not None:
-            found.append(col(Article.updated_at) < self.before)
+            found.append(datestamp < self.before)
         if self.set_filter is not None:
-            found.append(col(Article.journal_id) == self.set_filter.journal_id)
+            found.append(journal_id == self.set_filter.journal_id)
             if self.set_filter.issue_id is not None:
-                found.append(col(Article.issue_id) == self.set_filter.issue_id)
+                found.append(issue_id == self.set_filter.issue_id)
         return found
 
 
@@ -68,6 +82,7 @@ class RecordHeader:
     updated_at: datetime
     journal_id: int
     issue_id: int | None
+    deleted: bool = False
 
 
 @dataclass
@@ -103,9 +118,11 @@ def _title(titles: dict[str, str] | None) -> str | None:
 def repository_facts(*, session: Session) -> RepositoryFacts:
     """Identify's facts in one statement: the oldest datestamp and the first journal's titles."""
     earliest = select(func.min(col(Article.updated_at))).scalar_subquery()
+    earliest_deletion = select(func.min(col(ArticleTombstone.deleted_at))).scalar_subquery()
     first_titles = select(col(Journal.titles)).order_by(col(Journal.id)).limit(1).scalar_subquery()
-    row = session.execute(select(earliest, first_titles)).one()
-    return RepositoryFacts(earliest=row[0], first_journal_titles=row[1])
+    row = session.execute(select(earliest, earliest_deletion, first_titles)).one()
+    moments = [moment for moment in row[:2] if moment is not None]
+    return RepositoryFacts(earliest=min(moments, default=None), first_journal_titles=row[2])
 
 
 def repository_name(facts: RepositoryFacts) -> str | None:
@@ -118,6 +135,26 @@ def article_exists(*, session: Session, article_id: int) -> bool:
     return (
         session.exec(select(col(Article.id)).where(col(Article.id) == article_id)).first()
         is not None
+    )
+
+
+def record_exists(*, session: Session, article_id: int) -> bool:
+    """A live article or a deleted one's tombstone: deleted records are persistent."""
+    return article_exists(session=session, article_id=article_id) or (
+        get_tombstone(session=session, article_id=article_id) is not None
+    )
+
+
+def deleted_header(*, session: Session, article_id: int) -> RecordHeader | None:
+    tombstone = get_tombstone(session=session, article_id=article_id)
+    if tombstone is None:
+        return None
+    return RecordHeader(
+        tombstone.article_id,
+        tombstone.deleted_at,
+        tombstone.journal_id or 0,
+        tombstone.issue_id,
+        deleted=True,
     )
 
 
@@ -169,11 +206,16 @@ def list_records(
     limit: int = PAGE_SIZE,
     with_articles: bool = False,
     count: bool = True,
+    deleted: bool = False,
 ) -> RecordPage:
     """One page in id order after ``after``, with the size of the whole list when ``count``:
-    one statement for headers only, three with the articles, whatever the page size."""
+    one statement for headers only, three with the articles, whatever the page size. With
+    ``deleted``, tombstones are records too (their articles are absent): one statement for the
+    headers of both, three more for the live articles."""
     if query.set_filter is not None and not _ids_in_range(query.set_filter):
         return RecordPage([], [], None, 0)
+    if deleted:
+        return _records_with_deleted(session, query, after, limit, with_articles, count)
     conditions = query.conditions()
     if with_articles:
         articles, more, total = article_page(
@@ -217,6 +259,65 @@ def list_records(
         articles=[],
         next_after=headers[-1].article_id if more else None,
         complete_size=rows[0][4] if rows else 0,
+    )
+
+
+def _records_with_deleted(
+    session: Session,
+    query: RecordQuery,
+    after: int | None,
+    limit: int,
+    with_articles: bool,
+    count: bool,
+) -> RecordPage:
+    live_conditions = query.conditions()
+    gone_conditions = query.tombstone_conditions()
+    if after is not None:
+        live_conditions.append(col(Article.id) > after)
+        gone_conditions.append(col(ArticleTombstone.article_id) > after)
+    both = union_all(
+        sa_select(
+            col(Article.id).label("id"),
+            col(Article.updated_at).label("datestamp"),
+            col(Article.journal_id).label("journal_id"),
+            col(Article.issue_id).label("issue_id"),
+            literal(0).label("deleted"),
+        ).where(*live_conditions),
+        sa_select(
+            col(ArticleTombstone.article_id),
+            col(ArticleTombstone.deleted_at),
+            col(ArticleTombstone.journal_id),
+            col(ArticleTombstone.issue_id),
+            literal(1),
+        ).where(*gone_conditions),
+    ).subquery()
+    total_column: Any = null()
+    if count:
+        # Not correlated with the page's rows: the size of the whole list, in the same statement.
+        total_column = (
+            select(func.count()).select_from(Article).where(*query.conditions())
+        ).correlate(None).scalar_subquery() + (
+            select(func.count())
+            .select_from(ArticleTombstone)
+            .where(*query.tombstone_conditions())
+        ).correlate(None).scalar_subquery()
+    page = sa_select(
+        both.c.id, both.c.datestamp, both.c.journal_id, both.c.issue_id, both.c.deleted,
+        total_column,
+    ).order_by(both.c.id).limit(limit + 1)
+    rows, more = split_page(session.execute(page).all(), limit)
+    headers = [
+        RecordHeader(row[0], row[1], row[2] or 0, row[3], deleted=bool(row[4])) for row in rows
+    ]
+    articles: list[ArticlePublic] = []
+    if with_articles:
+        live = [header.article_id for header in headers if not header.deleted]
+        articles = get_articles(session=session, article_ids=live)
+    return RecordPage(
+        headers=headers,
+        articles=articles,
+        next_after=headers[-1].article_id if more and headers else None,
+        complete_size=rows[0][5] if rows else 0,
     )
 
 

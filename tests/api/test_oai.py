@@ -123,7 +123,7 @@ def test_identify_describes_the_repository(
         "protocolVersion": "2.0",
         "adminEmail": "oai-admin@example.invalid",
         "earliestDatestamp": "2021-01-01T00:00:00Z",
-        "deletedRecord": "no",
+        "deletedRecord": "persistent",
         "granularity": "YYYY-MM-DDThh:mm:ssZ",
     }
     assert root.find("o:responseDate", NS).text.endswith("Z")
@@ -447,7 +447,8 @@ def test_statements_per_page_are_few_and_fixed(
     corpus_client: TestClient, corpus_statements: Any
 ) -> None:
     """Pages one and two (different corpus positions) cost the same, whatever their size."""
-    for verb, expected in (("ListIdentifiers", 1), ("ListRecords", 3)):
+    # ListRecords: the headers of live and deleted records, then the live articles (three).
+    for verb, expected in (("ListIdentifiers", 1), ("ListRecords", 4)):
         counts = []
         corpus_statements.statements.clear()
         first = oai(corpus_client, verb=verb, metadataPrefix="oai_dc")

@@ -5,6 +5,7 @@ protocol defines them; only the transport (a body that is not a form) is an HTTP
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -25,7 +26,7 @@ from app.exporters.xml_building import xml_safe
 from app.public_urls import absolute_url, public_host
 from app.schemas import ArticlePublic
 from app.services import oai as oai_service
-from app.services.oai import RecordPage, RecordQuery, SetFilter
+from app.services.oai import RecordHeader, RecordPage, RecordQuery, SetFilter
 
 router = APIRouter(tags=["oai-pmh"])
 
@@ -224,9 +225,15 @@ def _envelope(base_url: str, verb: str | None, arguments: dict[str, str]) -> etr
 
 
 def _header(
-    parent: etree._Element, host: str, article_id: int, updated_at: datetime, specs: Sequence[str]
+    parent: etree._Element,
+    host: str,
+    article_id: int,
+    updated_at: datetime,
+    specs: Sequence[str],
+    *,
+    deleted: bool = False,
 ) -> None:
-    header = _e(parent, "header")
+    header = _e(parent, "header", **({"status": "deleted"} if deleted else {}))
     _e(header, "identifier", _identifier(host, article_id))
     _e(header, "datestamp", _datestamp(updated_at))
     for spec in specs:
@@ -243,6 +250,16 @@ def _record(parent: etree._Element, host: str, article: ArticlePublic) -> None:
     record = _e(parent, "record")
     _article_header(record, host, article)
     _e(record, "metadata").append(article_to_oai_dc(article))
+
+
+def _header_of(parent: etree._Element, host: str, h: RecordHeader) -> None:
+    specs = oai_service.set_specs(h.journal_id, h.issue_id) if h.journal_id else []
+    _header(parent, host, h.article_id, h.updated_at, specs, deleted=h.deleted)
+
+
+def _deleted_record(parent: etree._Element, host: str, h: RecordHeader) -> None:
+    """A deleted record: its header says so, and it has no metadata."""
+    _header_of(_e(parent, "record"), host, h)
 
 
 def _resumption(
@@ -287,13 +304,14 @@ class _Harvest:
         _e(body, "protocolVersion", "2.0")
         _e(body, "adminEmail", settings.depositor_email or PLACEHOLDER_ADMIN_EMAIL)
         _e(body, "earliestDatestamp", _datestamp(facts.earliest or datetime.now(UTC)))
-        _e(body, "deletedRecord", "no")
+        # Deleted articles leave tombstones that are never purged.
+        _e(body, "deletedRecord", "persistent")
         _e(body, "granularity", GRANULARITY)
 
     def list_metadata_formats(self, body: etree._Element, arguments: dict[str, str]) -> None:
         if "identifier" in arguments:
             article_id = _article_id(arguments["identifier"], self.host)
-            if not oai_service.article_exists(session=self.session, article_id=article_id):
+            if not oai_service.record_exists(session=self.session, article_id=article_id):
                 raise OaiError("idDoesNotExist", f"No record {arguments['identifier']!r}.")
         form = _e(body, "metadataFormat")
         _e(form, "metadataPrefix", METADATA_PREFIX)
@@ -318,9 +336,13 @@ class _Harvest:
         article_id = _article_id(arguments["identifier"], self.host)
         _checked_prefix(arguments)
         article = oai_service.get_record(session=self.session, article_id=article_id)
-        if article is None:
+        if article is not None:
+            _record(body, self.host, article)
+            return
+        deleted = oai_service.deleted_header(session=self.session, article_id=article_id)
+        if deleted is None:
             raise OaiError("idDoesNotExist", f"No record {arguments['identifier']!r}.")
-        _record(body, self.host, article)
+        _deleted_record(body, self.host, deleted)
 
     def list(self, verb: str, body: etree._Element, arguments: dict[str, str]) -> None:
         after, returned, resumed = None, 0, "resumptionToken" in arguments
@@ -334,18 +356,24 @@ class _Harvest:
             query=query,
             after=after,
             with_articles=with_articles,
+            deleted=True,
         )
         if not page.headers:
             if resumed:
                 raise OaiError("badResumptionToken", "The list changed; harvest it again.")
             raise OaiError("noRecordsMatch", "No record matches these arguments.")
         if with_articles:
-            for article in page.articles:
-                _record(body, self.host, article)
+            articles = {article.id: article for article in page.articles}
+            for h in page.headers:
+                article = articles.get(h.article_id)
+                if article is None:
+                    # Deleted (a tombstone, or between the page's two statements).
+                    _deleted_record(body, self.host, dataclasses.replace(h, deleted=True))
+                else:
+                    _record(body, self.host, article)
         else:
             for h in page.headers:
-                specs = oai_service.set_specs(h.journal_id, h.issue_id)
-                _header(body, self.host, h.article_id, h.updated_at, specs)
+                _header_of(body, self.host, h)
         _resumption(body, verb, page, returned, resumed, arguments)
 
     def respond(self, items: Sequence[tuple[str, str]]) -> bytes:
