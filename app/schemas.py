@@ -102,6 +102,29 @@ class ChangePublic(BaseModel):
     changed_at: datetime
 
 
+class TombstonePublic(BaseModel):
+    """What remains of a deleted article (dumps with ``deleted=true``)."""
+
+    id: int
+    deleted: Literal[True] = True
+    deleted_at: datetime
+    source_url: str
+    doi: str | None = None
+    journal_id: int | None = None
+    issue_id: int | None = None
+
+
+def tombstone_public(tombstone: Any) -> TombstonePublic:
+    return TombstonePublic(
+        id=tombstone.article_id,
+        deleted_at=tombstone.deleted_at,
+        source_url=tombstone.source_url,
+        doi=tombstone.doi,
+        journal_id=tombstone.journal_id,
+        issue_id=tombstone.issue_id,
+    )
+
+
 class Page(BaseModel, Generic[T]):
     """A keyset-paginated list: follow ``next_cursor`` (or the ``Link: rel=next`` header)."""
 

@@ -84,6 +84,17 @@ def get_tombstone(*, session: Session, article_id: int) -> ArticleTombstone | No
     return session.get(ArticleTombstone, article_id)
 
 
+def get_tombstones(
+    *, session: Session, article_ids: Sequence[int]
+) -> dict[int, ArticleTombstone]:
+    if not article_ids:
+        return {}
+    rows = session.exec(
+        select(ArticleTombstone).where(col(ArticleTombstone.article_id).in_(article_ids))
+    )
+    return {row.article_id: row for row in rows}
+
+
 def tombstone_of_doi(*, session: Session, doi: str) -> ArticleTombstone | None:
     return session.exec(
         select(ArticleTombstone)

@@ -89,3 +89,33 @@ def test_session_factory_can_be_overridden(
     app.dependency_overrides[dump.get_session_factory] = lambda: lambda: Session(corpus_engine)
     lines = client.get("/dump.ndjson").text.splitlines()
     assert len(lines) == ARTICLES
+
+
+def test_the_dump_can_include_tombstones_in_id_order(
+    client: TestClient, session: Session, seeded: LoadResult
+) -> None:
+    from app.ingest.records import ArticleRecord, JournalRecord
+    from app.services.loading import delete_article, store_record
+
+    other = store_record(
+        session,
+        ArticleRecord(
+            journal=JournalRecord(titles={"en": "Journal of Dumps"}),
+            titles={"en": "Kept"},
+            source_url="https://dump.example/1",
+        ),
+    ).article_id
+    delete_article(session, seeded.article_id)
+    session.commit()
+    plain = [json.loads(line) for line in client.get("/dump.ndjson").text.splitlines()]
+    assert seeded.article_id not in {d["id"] for d in plain}
+    assert other in {d["id"] for d in plain}
+    response = client.get("/dump.ndjson", params={"deleted": "true"})
+    documents = [json.loads(line) for line in response.text.splitlines()]
+    mine = [d for d in documents if d["id"] in {seeded.article_id, other}]
+    assert [d["id"] for d in mine] == [seeded.article_id, other]
+    tombstone = mine[0]
+    assert tombstone["deleted"] is True
+    assert tombstone["deleted_at"].endswith("Z")
+    assert tombstone["source_url"] == "https://mgpam.az/index.php/mgpam/article/view/62"
+    assert mine[1] == client.get(f"/articles/{other}").json()
