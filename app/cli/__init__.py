@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.cli import load, migrate, reparse, seed, serve
+from app.cli import delete, load, migrate, reparse, seed, serve, token
 from app.cli.application import cli, main
 
 cli.command("migrate")(migrate.migrate)
@@ -10,5 +10,7 @@ cli.command("seed")(seed.seed)
 cli.command("load")(load.load)
 cli.command("reparse")(reparse.reparse)
 cli.command("serve")(serve.serve)
+cli.command("delete")(delete.delete)
+cli.add_typer(token.app, name="token")
 
 __all__ = ["cli", "main"]
