@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -122,6 +122,24 @@ class Settings(BaseSettings):
         default=True,
         description="PUT/DELETE of an article without If-Match are refused (428).",
     )
+
+    webhook_url: str | None = Field(
+        default=None,
+        description="Where each committed change is POSTed as a signed JSON event (none if unset).",
+    )
+    webhook_secret: str = Field(
+        default="",
+        description="HMAC-SHA256 key of the webhook signatures; at least 16 characters.",
+    )
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        if self.webhook_url:
+            if not self.webhook_url.startswith(("http://", "https://")):
+                raise ValueError("WEBHOOK_URL must be an http(s) URL")
+            if len(self.webhook_secret) < 16:
+                raise ValueError("WEBHOOK_URL is set: give WEBHOOK_SECRET of 16 characters or more")
+        return self
 
     @field_validator("database_url")
     @classmethod

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, text
+from sqlalchemy import event, func, text
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from app.models import Article, ArticleChange, ArticleTombstone, utcnow
@@ -57,12 +58,22 @@ def record_change(session: Session, article_id: int, kind: ChangeKind) -> Change
     return event
 
 
-def take_pending_events(session: Session) -> list[ChangeEvent]:
-    """The events of the transaction that just committed (and forget them)."""
-    return list(session.info.pop(PENDING_EVENTS, []))
-
-
 def forget_pending_events(session: Session) -> None:
+    session.info.pop(PENDING_EVENTS, None)
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _after_commit(session: OrmSession) -> None:
+    """Committed changes go to the webhooks (which never block the committing thread)."""
+    events = list(session.info.pop(PENDING_EVENTS, []))
+    if events:
+        from app.webhooks import dispatch  # the notifier, loaded only once there is news
+
+        dispatch(events)
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _after_rollback(session: OrmSession) -> None:
     session.info.pop(PENDING_EVENTS, None)
 
 

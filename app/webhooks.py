@@ -1,0 +1,192 @@
+"""Webhooks: after each committed change, a signed JSON event to the configured URL.
+
+Signed as the Standard Webhooks specification asks (standardwebhooks.com): headers
+``webhook-id`` (the change's ``seq``), ``webhook-timestamp`` (Unix seconds) and
+``webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`` keyed by
+``WEBHOOK_SECRET``. Delivery never blocks a request or a load: committing sessions hand their
+events to a queue, and one sender thread with its own event loop posts them in commit order with
+an httpx async client, retrying network errors, 408, 429 and 5xx with exponential backoff.
+Notifications are best effort (a process that dies loses its queue): ``/changes`` is the record a
+receiver catches up from, by the ``seq`` of the last event it saw.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from app.services.changes import ChangeEvent
+
+log = logging.getLogger(__name__)
+RETRIED_STATUSES = {408, 429}
+_STOP = object()
+
+
+def signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def event_body(change: ChangeEvent, base_url: str) -> bytes:
+    """The JSON of one event: ``article.created|updated|deleted`` and where to read it."""
+    return json.dumps(
+        {
+            "type": f"article.{change.kind}",
+            "timestamp": change.changed_at.isoformat().replace("+00:00", "Z"),
+            "data": {
+                "seq": change.seq,
+                "article_id": change.article_id,
+                "url": f"{base_url}/articles/{change.article_id}",
+            },
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
+@dataclass(frozen=True)
+class WebhookTarget:
+    url: str
+    secret: str
+    base_url: str = ""
+    attempts: int = 6
+    backoff: float = 1.0  # seconds before the first retry; doubles each time
+    timeout: float = 10.0
+    max_queue: int = 10_000
+
+
+class WebhookDispatcher:
+    """A sender thread with its own event loop; ``submit`` is safe from any thread."""
+
+    def __init__(self, target: WebhookTarget) -> None:
+        self.target = target
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queue: asyncio.Queue[Any] | None = None
+        self._thread = threading.Thread(target=self._run, name="webhooks", daemon=True)
+        self._ready = threading.Event()
+        self.delivered = 0
+        self.failed = 0
+
+    def start(self) -> WebhookDispatcher:
+        self._thread.start()
+        self._ready.wait(timeout=10)
+        return self
+
+    def submit(self, changes: Sequence[ChangeEvent]) -> None:
+        if self._loop is None or not changes:
+            return
+        for change in changes:
+            self._loop.call_soon_threadsafe(self._enqueue, change)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Send what is queued (for at most ``timeout`` seconds), then end the thread."""
+        if self._loop is not None and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._enqueue, _STOP)
+            self._thread.join(timeout)
+
+    def _enqueue(self, item: Any) -> None:
+        assert self._queue is not None
+        try:
+            self._queue.put_nowait(item)
+        except asyncio.QueueFull:
+            self.failed += 1
+            log.warning("webhook queue full: event %s dropped (see /changes)", item)
+
+    def _run(self) -> None:
+        asyncio.run(self._serve())
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._queue = asyncio.Queue(maxsize=self.target.max_queue)
+        self._ready.set()
+        async with httpx.AsyncClient(timeout=self.target.timeout) as client:
+            while True:
+                item = await self._queue.get()
+                if item is _STOP:
+                    return
+                if await self._deliver(client, item):
+                    self.delivered += 1
+                else:
+                    self.failed += 1
+
+    async def _deliver(self, client: httpx.AsyncClient, change: ChangeEvent) -> bool:
+        body = event_body(change, self.target.base_url)
+        message_id = str(change.seq)
+        delay = self.target.backoff
+        for attempt in range(1, self.target.attempts + 1):
+            timestamp = int(time.time())
+            headers = {
+                "content-type": "application/json",
+                "webhook-id": message_id,
+                "webhook-timestamp": str(timestamp),
+                "webhook-signature": signature(self.target.secret, message_id, timestamp, body),
+            }
+            try:
+                response = await client.post(self.target.url, content=body, headers=headers)
+            except httpx.HTTPError as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+            else:
+                if response.is_success:
+                    return True
+                reason = f"HTTP {response.status_code}"
+                if response.status_code < 500 and response.status_code not in RETRIED_STATUSES:
+                    log.warning("webhook %s refused (%s); not retried", message_id, reason)
+                    return False
+            if attempt < self.target.attempts:
+                log.info("webhook %s attempt %d failed (%s)", message_id, attempt, reason)
+                await asyncio.sleep(delay)
+                delay *= 2
+        log.warning("webhook %s undelivered after %d attempts", message_id, self.target.attempts)
+        return False
+
+
+_installed: WebhookDispatcher | None = None
+_install_lock = threading.Lock()
+
+
+def install(dispatcher: WebhookDispatcher | None) -> WebhookDispatcher | None:
+    """Make ``dispatcher`` receive every committed change (None: none); returns the previous."""
+    global _installed
+    with _install_lock:
+        previous, _installed = _installed, dispatcher
+    return previous
+
+
+def _configured() -> WebhookDispatcher | None:
+    """The dispatcher for WEBHOOK_URL, started on the first commit that has events."""
+    global _installed
+    from app.config import get_settings
+
+    settings = get_settings()
+    if not settings.webhook_url:
+        return None
+    with _install_lock:
+        if _installed is None:
+            _installed = WebhookDispatcher(
+                WebhookTarget(
+                    url=settings.webhook_url,
+                    secret=settings.webhook_secret,
+                    base_url=settings.public_base_url or "",
+                )
+            ).start()
+            atexit.register(_installed.stop)
+        return _installed
+
+
+def dispatch(changes: Sequence[ChangeEvent]) -> None:
+    """Hand committed changes to the installed dispatcher, or to WEBHOOK_URL's (if set)."""
+    dispatcher = _installed or _configured()
+    if dispatcher is not None:
+        dispatcher.submit(changes)
