@@ -17,7 +17,7 @@ from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
 from app.db import get_session
-from app.errors import PROBLEM_MEDIA_TYPE
+from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES
 from app.exporters.ndjson import MEDIA_TYPE, iter_articles_ndjson, iter_ndjson
 from app.schemas import tombstone_public
 from app.services import changes as change_service
@@ -118,6 +118,7 @@ DeletedQuery = Annotated[
                 }
             },
         },
+        422: PROBLEM_RESPONSES[422],
         500: {
             "description": "The database failed before the stream started.",
             "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
