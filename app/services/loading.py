@@ -274,7 +274,7 @@ def _store_references(session: Session, article_id: int, raws: list[str]) -> Non
     replace_documents(session, "search_reference", documents)
 
 
-def _find_article(session: Session, record: ArticleRecord) -> Article | None:
+def stored_article_for(session: Session, record: ArticleRecord) -> Article | None:
     """The stored article a page describes: by its address, else by its DOI."""
     if record.source_url:
         found = session.exec(
@@ -302,7 +302,7 @@ def store_record(
         if article is None:
             raise LookupError(f"no article with id {article_id}")
     else:
-        article = _find_article(session, record)
+        article = stored_article_for(session, record)
     journal = _upsert_journal(
         session, record.journal, known=article.journal_id if article is not None else None
     )
@@ -326,7 +326,8 @@ def store_record(
             journal_id=row_id(journal),
             content_hash=digest,
         )
-    article.source_url = key
+    if article_id is not None:
+        article.source_url = key  # the client chose the article: it takes the record's address
     article.journal_id = row_id(journal)
     article.issue_id = issue.id if issue else None
     article.ojs_article_id = record.ojs_article_id

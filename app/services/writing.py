@@ -66,9 +66,9 @@ def article_holding(
     session: Session, *, source_url: str | None = None, doi: str | None = None
 ) -> int | None:
     """The id of the article whose natural key or DOI this is, if any."""
-    if source_url is not None:
+    if source_url:
         condition = col(Article.source_url) == source_url
-    elif doi is not None:
+    elif doi:
         condition = col(Article.doi) == doi
     else:
         return None

@@ -205,14 +205,30 @@ def test_bad_bodies_are_problems_that_store_nothing(
     assert client.get("/changes").json()["items"] == []
 
 
-def test_a_doi_of_another_article_is_a_409(
+def test_a_doi_of_another_article_is_a_409(client: TestClient, tokens: dict[str, str]) -> None:
+    first = client.post("/articles", json=json_record(), headers=bearer(tokens["write"]))
+    other = json_record(source_url="https://journal.example/article/view/8", doi="10.1234/other")
+    second = client.post("/articles", json=other, headers=bearer(tokens["write"]))
+    assert second.status_code == 201
+    taken = {**other, "doi": "10.1234/example.7"}
+    response = client.put(
+        second.headers["location"], json=taken, headers=bearer(tokens["write"], **{"If-Match": "*"})
+    )
+    assert response.status_code == 409
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["article_id"] == first.json()["id"]
+    assert client.get(second.headers["location"]).json()["doi"] == "10.1234/other"
+
+
+def test_posting_a_known_doi_updates_that_article_as_the_loader_does(
     client: TestClient, tokens: dict[str, str]
 ) -> None:
     first = client.post("/articles", json=json_record(), headers=bearer(tokens["write"]))
-    other = json_record(source_url="https://journal.example/article/view/8")
-    response = client.post("/articles", json=other, headers=bearer(tokens["write"]))
-    assert response.status_code == 409
-    assert response.json()["article_id"] == first.json()["id"]
+    moved = json_record(source_url="https://mirror.example/article/7", pages="1-9")
+    response = client.post("/articles", json=moved, headers=bearer(tokens["write"]))
+    assert response.status_code == 200
+    assert response.json()["id"] == first.json()["id"]
+    assert response.json()["pages"] == "1-9"
 
 
 # ------------------------------------------------------------------- If-Match, 412, 428

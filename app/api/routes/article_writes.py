@@ -30,7 +30,13 @@ from app.ingest.records import ArticleRecord, PageError
 from app.inputs import ArticleInput, ReferenceListInput
 from app.schemas import Page, ReferencePublic
 from app.services import references as reference_service
-from app.services.loading import LoadResult, delete_article, source_key, store_record
+from app.services.loading import (
+    LoadResult,
+    delete_article,
+    source_key,
+    store_record,
+    stored_article_for,
+)
 from app.services.writing import (
     article_holding,
     article_json,
@@ -222,11 +228,11 @@ def _current(session: Session, article_id: int) -> bytes:
 
 
 def _free_keys(session: Session, record: ArticleRecord, article_id: int | None) -> None:
-    """409 when the record's natural key or DOI belongs to another article (writers are
+    """409 when the record's address or DOI belongs to another article (writers are
     serialized, so nothing can take them between this check and the write)."""
     for what, holder in (
-        ("source URL", article_holding(session, source_url=source_key(record))),
-        ("DOI", article_holding(session, doi=record.doi) if record.doi else None),
+        ("source URL", article_holding(session, source_url=record.source_url)),
+        ("DOI", article_holding(session, doi=record.doi)),
     ):
         if holder is not None and holder != article_id:
             raise ProblemError(
@@ -249,12 +255,16 @@ def _article_response(session: Session, result: LoadResult, status_code: int) ->
 def _post(session: Session, body: ArticleBody) -> Response:
     with write_transaction(session):
         record = body.record(None)
-        existing = article_holding(session, source_url=source_key(record))
+        # The article the loader would update: by address, else DOI, else derived key.
+        found = stored_article_for(session, record)
+        existing = found.id if found is not None else None
+        if existing is None:
+            existing = article_holding(session, source_url=source_key(record))
         if existing is not None and body.json is not None:
-            # An update by natural key: keep what the JSON leaves out (its references).
+            # An update: keep what the JSON leaves out (its references).
             record = body.record(record_of_article(session, existing))
         _free_keys(session, record, existing)
-        result = store_record(session, record, article_id=existing)
+        result = store_record(session, record)
     return _article_response(session, result, 201 if result.status == "created" else 200)
 
 
