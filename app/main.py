@@ -35,7 +35,7 @@ from app.db import get_engine
 from app.errors import install_error_handlers
 from app.observability.logs import configure_logging
 from app.observability.metrics import metrics_endpoint
-from app.observability.middleware import ObservabilityMiddleware
+from app.observability.middleware import ObservabilityMiddleware, note_route
 from app.schemas import Problem
 
 DESCRIPTION = """
@@ -66,7 +66,7 @@ def create_app() -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        dependencies=[Depends(reject_unknown_query_parameters)],
+        dependencies=[Depends(note_route), Depends(reject_unknown_query_parameters)],
     )
     install_error_handlers(app)
     # Outermost last: gzip for streams, CORS on every answer (304s too), then conditional GET.
@@ -84,7 +84,7 @@ def create_app() -> FastAPI:
         allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Match", "Authorization"],
         expose_headers=[
             "Link", "ETag", "Content-Location", "Location", "Retry-After",
-            "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset",
+            "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "X-Request-ID",
         ],
         max_age=86400,
     )

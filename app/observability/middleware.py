@@ -12,7 +12,7 @@ import re
 import time
 from typing import Any
 
-from starlette.routing import Match
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.observability.logs import log_request
@@ -22,16 +22,20 @@ _SAFE_ID = re.compile(rb"^[A-Za-z0-9._:\-]{1,64}$")
 UNMATCHED = "unmatched"
 
 
-def _route_template(scope: Scope) -> str:
+_ROUTE_SLOT = "app.observability.route"
+
+
+def note_route(request: Request) -> None:
+    """App-wide dependency: hands the answering route to the middleware through a list both
+    share, which survives a middleware's copy of the scope (HEAD is served as GET)."""
+    slot = request.scope.get(_ROUTE_SLOT)
+    if slot is not None:
+        slot.append(request.scope.get("route"))
+
+
+def _route_template(scope: Scope, slot: list[Any]) -> str:
     """The matched route's path template (bounded label values), else ``unmatched``."""
-    route = scope.get("route")
-    if route is None:
-        # A middleware that copied the scope (HEAD is served as GET) hides the router's mark.
-        router = scope.get("router") or getattr(scope.get("app"), "router", None)
-        for candidate in getattr(router, "routes", ()):
-            if candidate.matches({**scope, "method": "GET"})[0] is Match.FULL:
-                route = candidate
-                break
+    route = scope.get("route") or (slot[0] if slot else None)
     return getattr(route, "path", None) or UNMATCHED
 
 
@@ -54,6 +58,8 @@ class ObservabilityMiddleware:
             # 128 random bits from the process's PRNG: unique enough, no syscall per request.
             request_id = b"%032x" % random.getrandbits(128)
         status = 500
+        slot: list[Any] = []
+        scope[_ROUTE_SLOT] = slot
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -66,7 +72,7 @@ class ObservabilityMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             seconds = time.perf_counter() - started
-            route = _route_template(scope)
+            route = _route_template(scope, slot)
             if self.metrics:
                 observe_request(scope["method"], route, status, seconds)
             client: Any = scope.get("client")

@@ -92,3 +92,26 @@ def test_vary_is_sent_once(client: TestClient, seeded: LoadResult) -> None:
     for url in (f"/articles/{seeded.article_id}", f"/articles/{seeded.article_id}/references"):
         response = client.get(url, headers={"Accept-Encoding": "gzip", "Origin": "https://x.org"})
         assert len(response.headers.get_list("vary")) == 1, response.headers.get_list("vary")
+
+
+def test_library_and_error_logs_share_the_json_format(
+    json_logs: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import logging
+
+    capsys.readouterr()
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        logging.getLogger("app.errors").exception("unhandled error on GET /x")
+    entry = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert entry["event"] == "unhandled error on GET /x" and entry["level"] == "error"
+    assert "ValueError: boom" in entry["exception"]
+
+
+def test_head_requests_are_counted_under_their_route(
+    client: TestClient, seeded: LoadResult
+) -> None:
+    client.head(f"/articles/{seeded.article_id}")
+    text = client.get("/metrics").text
+    assert 'http_requests_total{method="HEAD",route="/articles/{article_id}",status="200"}' in text
