@@ -143,6 +143,9 @@ def _tokens(spans: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
                 vancouver = True
                 tokens.append(_vote(word))
                 word = []
+        if ch.isdigit() and word and word[-1][0] == ")":  # "(2014)024908": as tokenize() splits
+            tokens.append(_vote(word))
+            word = []
         if ch.isspace():
             vancouver = False
             if word:

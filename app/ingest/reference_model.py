@@ -55,6 +55,8 @@ for _kind, _words in {
     "and": "and & und et y e и",
     "etal": "al al. др. др dr.",
     "collab": "collaboration collab. consortium",
+    "corp": "organization organisation association institute ministry committee council agency"
+    " department commission bureau federation society",
     "pub": "press verlag publishers publisher publishing presses university univ. books inc."
     " inc ltd. ltd co. издательство изд-во",
     "jour": "journal j. journ. review rev. bulletin bull. annals ann. proceedings proc."
@@ -84,9 +86,17 @@ _INITIALS = re.compile(r"^(?:[^\W\d_]\.?[-‐]?){1,3}[.,]*$")
 _RANGE = re.compile(r"(?<!\d)\d+\s*[-–—‐]\s*\d+")
 
 
+_AFTER_BRACKET = re.compile(r"(?<=\))(?=\d)")
+
+
 def tokenize(text: str) -> list[str]:
-    """Whitespace tokens, as AnyStyle labels them."""
-    return text.split()
+    """Whitespace tokens, as AnyStyle labels them; a number run into a closing bracket, as text
+    taken from PDFs prints it ("(2014)024908", "( 2017)135"), starts a token of its own."""
+    tokens = text.split()
+    if ")" not in text:
+        return tokens
+    split = _AFTER_BRACKET.split
+    return [part for token in tokens for part in (split(token) if ")" in token else (token,))]
 
 
 def shape(word: str) -> str:

@@ -670,10 +670,29 @@ def _fix_corporate_author(tokens: list[str], labels: list[str]) -> None:
             return
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _fix_date_overrun(tokens: list[str], labels: list[str]) -> None:
+    """"(2009) Notes on winter birds." with the first title words tagged as the date: a bracketed
+    year closes the date, so the words after it, up to the title, are the title."""
+    for i in range(len(tokens) - 2):
+        if labels[i] == "date" and labels[i + 1] == "date" and tokens[i].endswith(")"):
+            if not _YEAR.search(tokens[i]):
+                return
+            j = i + 1
+            while j < len(tokens) and labels[j] == "date" and not _DIGIT.search(tokens[j]):
+                j += 1
+            if j < len(tokens) and labels[j] == "title":
+                labels[i + 1 : j] = ["title"] * (j - i - 1)
+            return
+
+
 def _segments(tokens: list[str], labels: list[str]) -> list[tuple[str, str]]:
     labels = _fix_title_boundary(tokens, list(labels))
     _fix_number_labels(tokens, labels)
     _fix_editor_tail(tokens, labels)
+    _fix_date_overrun(tokens, labels)
     if labels:
         _fix_corporate_author(tokens, labels)
     _fix_repeated_author(tokens, labels)
