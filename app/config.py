@@ -35,6 +35,20 @@ class Settings(BaseSettings):
         default=1, ge=1, le=64,
         description="uvicorn worker processes; each holds its own parser models (~120 MiB).",
     )
+    keep_alive_seconds: int = Field(
+        default=5, ge=1, description="An idle keep-alive connection is closed after this long."
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0,
+        description="A request's headers must arrive within this long, or the connection closes.",
+    )
+    limit_concurrency: int = Field(
+        default=200, ge=1,
+        description="Connections and tasks per worker; past it new requests get a 503 at once.",
+    )
+    graceful_timeout_seconds: int = Field(
+        default=10, ge=1, description="On SIGTERM, in-flight requests get this long to finish."
+    )
     db_pool_size: int = Field(default=10, ge=1, description="Database connections per process.")
     statement_timeout_ms: int = Field(
         default=15_000, ge=0,

@@ -20,6 +20,7 @@ import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from app.config import Settings
+from app.http_protocol import HeaderDeadline
 
 _REQUEST_LINE = re.compile(rb"^([A-Z]{1,20} )([^ \r\n]+)( HTTP/1\.[01]\r?\n)")
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
@@ -81,6 +82,10 @@ class Utf8TargetHttpToolsProtocol(HttpToolsProtocol):
         self.transport.close()
 
 
+class ServedProtocol(HeaderDeadline, Utf8TargetHttpToolsProtocol):
+    """What `serve` speaks: raw UTF-8 request targets, and a deadline for request headers."""
+
+
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
     return {
         "host": settings.host,
@@ -88,6 +93,14 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "log_level": settings.log_level,
         "workers": settings.workers,
         "proxy_headers": True,
-        "http": Utf8TargetHttpToolsProtocol,
+        "http": ServedProtocol,
+        # Hostile-traffic limits (docs/limits.md): idle keep-alive connections close after
+        # KEEP_ALIVE_SECONDS; past LIMIT_CONCURRENCY open connections and tasks a worker answers
+        # 503 at once; on SIGTERM in-flight requests get GRACEFUL_TIMEOUT_SECONDS, then the
+        # process exits; no "server" header names the software.
+        "timeout_keep_alive": settings.keep_alive_seconds,
+        "limit_concurrency": settings.limit_concurrency,
+        "timeout_graceful_shutdown": settings.graceful_timeout_seconds,
+        "server_header": False,
         "access_log": False,
     }
