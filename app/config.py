@@ -92,6 +92,10 @@ class Settings(BaseSettings):
         description="redis://host:port/db: rate limits shared by all workers (else in-process).",
     )
     redis_key_prefix: str = Field(default="journal-api", description="Prefix of our Redis keys.")
+    export_max_items: int = Field(
+        default=2000, ge=1,
+        description="Most references one non-JSON export of a list renders; more is a 422.",
+    )
     parse_max_citations: int = Field(
         default=1000, ge=1, le=100_000,
         description="Most strings one POST /references/parse may carry; more is a 413.",

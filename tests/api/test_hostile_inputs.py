@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from app.config import get_settings
 from app.services.loading import LoadResult
 
 CONTROL = ["\x00", "\x01", "\x08", "\x0b", "\x1b", "\ufffe"]
@@ -46,3 +47,15 @@ def test_an_overlong_accept_parameter_is_a_406_problem(
         response = client.get(path, headers={"Accept": accept})
         assert response.status_code == 406, path
         assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_an_export_longer_than_the_limit_is_refused_and_json_pages_still_work(
+    client: TestClient, seeded: LoadResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(get_settings(), "export_max_items", 2)
+    path = f"/articles/{seeded.article_id}/references"
+    for fmt in ("bibtex", "citation", "ris", "csl-json"):
+        response = client.get(path, params={"format": fmt})
+        assert response.status_code == 422, fmt
+        assert "at most 2" in response.json()["detail"]
+    assert client.get(path, params={"limit": 2}).status_code == 200

@@ -33,6 +33,7 @@ from app.api.params import (
 from app.api.responses import model_json
 from app.api.routes.changes import as_utc
 from app.api.routes.site import article_html, article_signposts
+from app.config import get_settings
 from app.errors import PROBLEM_RESPONSES, ProblemError
 from app.schemas import ArticlePage, ArticlePublic, Page, ReferencePublic
 from app.services import articles as article_service
@@ -316,6 +317,15 @@ def list_article_references(
     if not items and not reference_service.article_exists(session=session, article_id=article_id):
         raise not_found(article_id, session=session)
     if not as_json:
+        most = get_settings().export_max_items
+        if len(items) > most:
+            # Rendering is CPU-bound and cannot stop half-way: a bounded document, or JSON pages.
+            raise ProblemError(
+                422,
+                f"This list has {len(items)} references; exports hold at most {most}. "
+                "Page through the JSON list (?limit=, ?cursor=) instead.",
+                title="Export too large",
+            )
         return rendered(chosen, "references", items, filename=f"article-{article_id}-references")
     response.headers["Vary"] = "Accept"
     page = Page[ReferencePublic](items=items, next_cursor=paging.next_cursor(next_key, response))
