@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test test-sqlite lint install migrate seed serve bench model training-data clean
+.PHONY: run test test-sqlite lint install migrate seed serve bench model training-data clean fuzz chaos
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python >= 3.11 needed; this is " + sys.version.split()[0] + " (set PYTHON=...)")'
@@ -64,3 +64,10 @@ training-data: install
 
 clean:
 	rm -rf $(VENV) .venv-* .tools var .pytest_cache .ruff_cache
+
+# Campaigns against live servers on SQLite and PostgreSQL, outside `make test` (docs/limits.md).
+fuzz: install
+	nice $(PY) -m campaigns.fuzz
+
+chaos: install
+	nice $(PY) -m campaigns.chaos

@@ -1,0 +1,1 @@
+"""Long campaigns against live servers, outside ``make test``: ``make fuzz`` and ``make chaos``."""
