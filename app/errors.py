@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -89,10 +90,24 @@ async def _on_http_error(request: Request, exc: Exception) -> ProblemResponse:
     detail = exc.detail if isinstance(exc.detail, str) else None
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"No resource at {request.url.path}; see /docs for the API."
-    elif exc.status_code == 405:
-        detail = f"{request.method} is not allowed on {request.url.path}."
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}."
+        # Starlette names the methods of the first route matching the path only; a resource
+        # served by several routes (GET and PUT /articles/{id}) allows all of theirs.
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     return problem_response(request, exc.status_code, detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route fully matches for this path (routers may be included lazily,
+    so ask each route rather than reading their patterns)."""
+    allowed = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> ProblemResponse:

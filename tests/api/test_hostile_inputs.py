@@ -59,3 +59,21 @@ def test_an_export_longer_than_the_limit_is_refused_and_json_pages_still_work(
         assert response.status_code == 422, fmt
         assert "at most 2" in response.json()["detail"]
     assert client.get(path, params={"limit": 2}).status_code == 200
+
+
+def test_every_operation_documents_the_limits_it_can_answer(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for item in paths.values():
+        for method, operation in item.items():
+            if method in {"get", "post", "put", "delete"}:
+                assert "503" in operation["responses"], method
+                if "requestBody" in operation:
+                    assert "413" in operation["responses"], method
+
+
+def test_a_405_allows_every_method_of_the_resource(client: TestClient) -> None:
+    response = client.request("PATCH", "/articles/1")
+    assert response.status_code == 405
+    allowed = {m.strip() for m in response.headers["allow"].split(",")}
+    documented = client.get("/openapi.json").json()["paths"]["/articles/{article_id}"]
+    assert {m.upper() for m in documented} <= allowed
