@@ -7,6 +7,8 @@
    references all there) and no page is stored twice; the next load completes.
 3. Concurrent loaders with readers: two loader processes and 20 reader threads on a live
    server; no 5xx, no failed connection, and in the end every page stored exactly once.
+4. Pressure (campaigns/pressure.py): the server's memory before and after 100 MB bodies, and
+   /health latency while it parses 1,000 references.
 
 Sizes: CHAOS_PAGES (loader fuzz, default 300 per database), CHAOS_KILLS (default 10 per
 database), CHAOS_HUGE_MB (default 20); a page still loading after CHAOS_PAGE_SECONDS (20) is a
@@ -33,6 +35,7 @@ import httpx
 from sqlalchemy import text
 
 from campaigns.live import DIALECTS, ROOT, cli, live_server, python_env, throwaway_database
+from campaigns.pressure import pressure
 
 PAGES = int(os.environ.get("CHAOS_PAGES", "300"))
 KILLS = int(os.environ.get("CHAOS_KILLS", "10"))
@@ -348,6 +351,8 @@ def main() -> int:
             started = time.monotonic()
             summary.append(f"{step(dialect, rng)} [{time.monotonic() - started:.0f} s]")
             print(f"  {summary[-1]}", flush=True)
+    print("pressure (memory after 100 MB bodies, /health during a parse)...", flush=True)
+    summary += pressure()
     print("\nmake chaos summary:\n" + "\n".join(summary))
     if problems:
         print(f"\n{len(problems)} violations:\n" + "\n".join(problems[:50]))
