@@ -128,7 +128,7 @@ def _is_unicode_text(text: str) -> bool:
     return True
 
 
-@router.get("/{reference_id}", summary="Get one reference", response_model=ReferencePublic)
+@router.get("/{reference_id:int}", summary="Get one reference", response_model=ReferencePublic)
 def get_reference(
     response: Response,
     reference_id: Annotated[
