@@ -6,7 +6,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -14,8 +13,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from app.config import PROJECT_ROOT
-from tests.support.live_server import free_port, stop, wait_for_health
+from tests.support.live_server import start_empty_server, stop
 
 
 class Server:
@@ -27,27 +25,14 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('serve') / 'empty.db'}",
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "HEADER_TIMEOUT_SECONDS": "1",
-        "KEEP_ALIVE_SECONDS": "1",
-        "GRACEFUL_TIMEOUT_SECONDS": "2",
-    }
-    log_path = tmp_path_factory.mktemp("serve-log") / "serve.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve"],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = Server(process, port)
+    process, base = start_empty_server(
+        tmp_path_factory,
+        HEADER_TIMEOUT_SECONDS="1",
+        KEEP_ALIVE_SECONDS="1",
+        GRACEFUL_TIMEOUT_SECONDS="2",
+    )
     try:
-        wait_for_health(process, server.base, log_path)
-        yield server
+        yield Server(process, int(base.rsplit(":", 1)[1]))
     finally:
         stop(process)
 

@@ -4,8 +4,6 @@ across worker processes through Redis."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -17,8 +15,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.api.rate_limit import route_class
-from app.config import PROJECT_ROOT, get_settings
-from tests.support.live_server import free_port, stop, wait_for_health
+from app.config import get_settings
+from tests.support.live_server import start_empty_server, stop
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -97,28 +95,15 @@ def test_two_workers_share_one_budget_through_redis(
     except redis.RedisError as exc:
         pytest.skip(f"Redis unavailable at {REDIS_URL}: {exc}")
     prefix = f"test-{uuid.uuid4().hex[:12]}"
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('rl') / 'empty.db'}",
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "WORKERS": "2",
-        "RATE_LIMITS": "1",
-        "RATE_LIMIT_READS": "10/minute",
-        "REDIS_URL": REDIS_URL,
-        "REDIS_KEY_PREFIX": prefix,
-    }
-    log_path = tmp_path_factory.mktemp("rl-log") / "serve.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve"],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_empty_server(
+        tmp_path_factory,
+        WORKERS="2",
+        RATE_LIMITS="1",
+        RATE_LIMIT_READS="10/minute",
+        REDIS_URL=REDIS_URL,
+        REDIS_KEY_PREFIX=prefix,
+    )
     try:
-        wait_for_health(server, base, log_path)
         # A new connection per request, so both workers answer some of them.
         statuses = Counter(
             httpx.get(f"{base}/no/such/page", headers={"Connection": "close"}).status_code

@@ -143,3 +143,33 @@ def live_server(
         yield base_url
     finally:
         stop(server)
+
+
+def start_empty_server(
+    tmp_path_factory: pytest.TempPathFactory, **settings: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`python -m app serve` over an empty SQLite file with extra ``settings`` (environment
+    variables), answering /health; returns the process (stop it with :func:`stop`) and its URL."""
+    port = free_port()
+    directory = tmp_path_factory.mktemp("empty_server")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{directory / 'empty.db'}",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        **settings,
+    }
+    log_path = directory / "serve.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve"],
+            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_health(process, base_url, log_path)
+    except BaseException:
+        stop(process)
+        raise
+    return process, base_url
