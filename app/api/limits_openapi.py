@@ -1,8 +1,8 @@
 """The limits every operation shares, written into the OpenAPI document once for all routes.
 
-A client (or schemathesis) must find every status the server can answer: 413 where a body is
-taken (MAX_BODY_BYTES), 503 everywhere (statement timeout, busy heavy-work pool), and 429 when
-rate limits are on. Routes need not repeat them.
+A client (or schemathesis) must find every status the server can answer: 400 everywhere (an
+unknown query parameter), 413 where a body is taken (MAX_BODY_BYTES), 503 everywhere (statement
+timeout, busy heavy-work pool), and 429 when rate limits are on. Routes need not repeat them.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ _RATE_HEADERS = {
         )
     },
 }
+BAD_REQUEST = {"description": "An unknown or malformed parameter.", "content": _PROBLEM}
 TOO_LARGE = {"description": "The request body is over MAX_BODY_BYTES.", "content": _PROBLEM}
 UNAVAILABLE = {
     "description": "The database did not answer in time, or too many heavy requests run at once.",
@@ -48,6 +49,7 @@ def document_limits(schema: dict[str, Any], *, rate_limited: bool) -> None:
             if method not in {"get", "post", "put", "delete", "patch"}:
                 continue
             responses = operation.setdefault("responses", {})
+            responses.setdefault("400", BAD_REQUEST)
             if "requestBody" in operation:
                 responses.setdefault("413", TOO_LARGE)
             responses.setdefault("503", UNAVAILABLE)
