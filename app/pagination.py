@@ -70,6 +70,7 @@ def listing_scope(path: str, params: Mapping[str, Any]) -> str:
     kept = sorted(
         (name, str(value))
         for name, value in params.items()
-        if name not in {"cursor", "limit", "count", "facets", "fields"} and value is not None
+        if name not in {"cursor", "limit", "count", "facets", "fields", "include"}
+        and value is not None
     )
     return path + "?" + json.dumps(kept, separators=(",", ":"))

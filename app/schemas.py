@@ -193,6 +193,14 @@ class IssuePublic(IssueSummary):
     article_count: int = 0
 
 
+class JournalDetail(JournalPublic):
+    """A journal; ``issues`` only with ``include=issues``."""
+
+    issues: list[IssuePublic] | None = Field(
+        default=None, description="Every issue of the journal (with include=issues)."
+    )
+
+
 class IssueDetail(IssuePublic):
     journal: JournalSummary
     articles: list[ArticleSummary] = Field(default_factory=list)
