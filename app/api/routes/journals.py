@@ -19,7 +19,13 @@ from app.api.includes import (
 from app.api.languages import LanguageDep
 from app.api.params import IdQuery, YearQuery, checked_list
 from app.api.responses import model_json
-from app.api.routes.site import SiteFormatQuery, html_wanted, issue_html, journal_home
+from app.api.routes.site import (
+    HTML_PAGE_RESPONSES,
+    SiteFormatQuery,
+    html_wanted,
+    issue_html,
+    journal_home,
+)
 from app.errors import PROBLEM_RESPONSES, ProblemError, invalid_parameter
 from app.pagination import MAX_LIMIT
 from app.schemas import IssueDetail, IssuePublic, JournalDetail, JournalPublic, Page
@@ -42,7 +48,12 @@ def list_journals(session: SessionDep, paging: PagingDep, response: Response) ->
     return model_json(page, response)
 
 
-@journals_router.get("/{journal_id}", summary="Get one journal", response_model=JournalDetail)
+@journals_router.get(
+    "/{journal_id}",
+    summary="Get one journal",
+    response_model=JournalDetail,
+    responses=HTML_PAGE_RESPONSES,
+)
 def get_journal(
     journal_id: JournalId,
     request: Request,
@@ -91,7 +102,10 @@ def list_issues(
 
 
 @issues_router.get(
-    "/{issue_id}", summary="Get one issue with its articles", response_model=IssueDetail
+    "/{issue_id}",
+    summary="Get one issue with its articles",
+    response_model=IssueDetail,
+    responses=HTML_PAGE_RESPONSES,
 )
 def get_issue(
     issue_id: IssueId,

@@ -5,7 +5,7 @@ the article linkset. Article, journal and issue pages are the HTML of their API 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
@@ -41,6 +41,14 @@ SiteFormatQuery = Annotated[
     Literal["json", "html"] | None,
     Query(description="`html` for the public site's page, `json` for the API (default: Accept)."),
 ]
+# The resources that are also site pages answer HTML to browsers and ?format=html.
+HTML_PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "JSON, or the public site's page for `Accept: text/html` or "
+        "`?format=html`.",
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    }
+}
 STATIC_TYPES = {
     "site.css": "text/css; charset=utf-8",
     "widget.js": "text/javascript; charset=utf-8",
@@ -141,6 +149,7 @@ def issue_html(issue_id: int, session: SessionDep, language: LanguageDep) -> Res
     "/journals/{journal_id}/issues",
     summary="A journal's issues (its archive)",
     response_model=Page[IssuePublic],
+    responses=HTML_PAGE_RESPONSES,
 )
 def journal_issues(
     journal_id: Annotated[
