@@ -178,7 +178,7 @@ def _configured() -> WebhookDispatcher | None:
                 WebhookTarget(
                     url=settings.webhook_url,
                     secret=settings.webhook_secret,
-                    base_url=settings.public_base_url or "",
+                    base_url=settings.public_url,
                 )
             ).start()
             atexit.register(_installed.stop)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from app.config import get_settings
+from app.public_urls import absolute_url
 
 
 def public_url(path: str, **query: object) -> str:
     """An absolute URL on this service for ``path`` (leading slash), with query parameters."""
-    url = get_settings().public_url + path
-    kept = {k: v for k, v in query.items() if v is not None and v != ""}
-    return f"{url}?{urlencode(kept)}" if kept else url
+    kept = {k: str(v) for k, v in query.items() if v is not None and v != ""}
+    return absolute_url(path, kept)
 
 
 def site_path(path: str, **query: object) -> str:

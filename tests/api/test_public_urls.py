@@ -80,3 +80,14 @@ def test_a_public_base_url_that_is_not_an_http_base_is_refused(
     settings_env.setenv("PUBLIC_BASE_URL", bad)
     with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
         get_settings()
+
+
+def test_signposting_links_and_sitemap_use_the_public_base_url(
+    public_client: TestClient, seeded: LoadResult
+) -> None:
+    article = public_client.get(f"/articles/{seeded.article_id}", headers=FORGED)
+    assert f"{PUBLIC}/articles/{seeded.article_id}" in article.headers["link"]
+    sitemap = public_client.get("/sitemap.xml", headers=FORGED)
+    assert sitemap.status_code == 200
+    assert f"<loc>{PUBLIC}/" in sitemap.text
+    assert "attacker" not in article.headers["link"] + sitemap.text

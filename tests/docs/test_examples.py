@@ -14,6 +14,7 @@ import pytest
 
 from app.config import PROJECT_ROOT
 from tests.support.doc_examples import Example, Outcome, examples, run_blocks
+from tests.support.live_server import doc_example_variables
 
 DOCS = [PROJECT_ROOT / "README.md", PROJECT_ROOT / "docs" / "api.md"]
 
@@ -74,7 +75,8 @@ ALL = examples(DOCS, PROJECT_ROOT)
 
 @pytest.fixture(scope="module")
 def outcomes(live_server: str, live_server_env: dict[str, str]) -> dict[tuple[str, int], Outcome]:
-    return run_blocks(DOCS, PROJECT_ROOT, live_server, live_server_env)
+    variables = doc_example_variables(live_server_env)  # e.g. TOKEN, made in the server's database
+    return run_blocks(DOCS, PROJECT_ROOT, live_server, {**live_server_env, **variables})
 
 
 def test_the_docs_hold_examples_of_every_kind() -> None:

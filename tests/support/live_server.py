@@ -99,7 +99,7 @@ def live_server_env(
     seed = run_cli(env, "seed")
     if seed.returncode != 0:
         pytest.fail(f"`python -m app seed` exited {seed.returncode}:\n{seed.stdout}{seed.stderr}")
-    return {**env, **doc_example_variables(env)}
+    return env
 
 
 def doc_example_variables(env: dict[str, str]) -> dict[str, str]:
