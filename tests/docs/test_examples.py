@@ -1,8 +1,9 @@
 """Every curl example of README.md and docs/api.md, run against a live seeded server.
 
 A failing example is named by file, line and command. Each example must answer the status
-recorded below (200 when not listed) and, when a fragment is recorded, print it. A new example
-needs no entry if it answers 200; give it one to pin what it must show. The conventions examples
+recorded below (200 when not listed) and print its fragment: the one recorded in EXPECTED, else
+the one its kind prints (BY_KIND: BibTeX, RIS, JATS, OAI-PMH ...). A new example needs no entry
+if it answers 200 with something; give it one to pin what it must show. The conventions examples
 follow (base URL, variables such as ``$BASE``) are written at the top of docs/api.md.
 """
 
@@ -28,6 +29,9 @@ class Expect:
 # Keyed by the command as written in the docs (continuation lines joined by one space, a
 # trailing `# comment` left out).
 EXPECTED: dict[str, Expect] = {
+    # A count of the landing page's citation_ tags: any number, the kind's "<html" is piped away.
+    "curl -s -H 'Accept: text/html' http://127.0.0.1:8000/articles/1"
+    " | grep -c 'name=\"citation_'": Expect(),
     "curl -s http://127.0.0.1:8000/articles/1 | python3 -m json.tool": Expect(
         fragment='"recurrent miscarriage"'
     ),
@@ -70,6 +74,27 @@ EXPECTED: dict[str, Expect] = {
     ),
 }
 
+# What an example of each kind prints at least, when EXPECTED records nothing more precise:
+# (a piece of the command, a fragment of its output). The first piece found in the command wins.
+BY_KIND: list[tuple[str, str]] = [
+    ("format=bibtex", "@article{"),
+    ("x-bibtex", "@article{"),
+    ("format=ris", "TY  - JOUR"),
+    ("format=jats", "<article "),
+    ("format=crossref", "<doi_batch"),
+    ("ld+json", '"@type": "ScholarlyArticle"'),
+    ("csl+json", '"type": "article-journal"'),
+    ("verb=ListSets", "<setSpec>journal:1</setSpec>"),
+    ("verb=ListRecords", "<record>"),
+    ("verb=GetRecord", "<record>"),
+    ("dump.ndjson", '{"id":1,'),
+    ("sitemap.xml", "<urlset"),
+    ("Accept: text/html", "<html"),
+    ("format=html", "<html"),
+]
+# Whatever the kind, a 200 example never prints an error document.
+NEVER = ('"type":"about:blank"', "<error code=")
+
 ALL = examples(DOCS, PROJECT_ROOT)
 
 
@@ -87,7 +112,9 @@ def test_the_docs_hold_examples_of_every_kind() -> None:
 @pytest.mark.parametrize("example", ALL, ids=[f"{e.doc}:{e.line}" for e in ALL])
 def test_example_works(example: Example, outcomes: dict[tuple[str, int], Outcome]) -> None:
     outcome = outcomes[(example.doc, example.line)]
-    expect = EXPECTED.get(example.key, Expect())
+    expect = EXPECTED.get(example.key) or Expect(
+        fragment=next((shown for piece, shown in BY_KIND if piece in example.key), None)
+    )
     where = (
         f"{example.name}\n  printed: {outcome.output[:300]!r}\n  stderr: {outcome.errors[:300]!r}"
     )
@@ -97,6 +124,8 @@ def test_example_works(example: Example, outcomes: dict[tuple[str, int], Outcome
         assert expect.fragment in outcome.output, f"missing {expect.fragment!r}: {where}"
     else:
         assert outcome.output.strip(), f"printed nothing: {where}"
+    if expect.status == 200:
+        assert not [n for n in NEVER if n in outcome.output], f"an error document: {where}"
 
 
 def test_every_recorded_expectation_still_has_its_example() -> None:
