@@ -117,6 +117,9 @@ def clean_title(text: str) -> str | None:
     return text or None
 
 
+_VOLUME_LABEL_TAIL = re.compile(r"[,.]\s*(?:Jg|Vol|Bd|Heft|Nr|No|T)\.?$")
+
+
 def clean_container(text: str) -> str | None:
     """Journal or book title without a leading ``In:`` and surrounding punctuation or quotes."""
     text = _clean(text)
@@ -132,6 +135,7 @@ def clean_container(text: str) -> str | None:
         if text.endswith(right) and left not in text:
             text = text[:-1]
     text = text.strip('"').strip(" .,;:")
+    text = _VOLUME_LABEL_TAIL.sub("", text)  # "Zeitschrift für Soziologie, Jg." (volume follows)
     return text or None
 
 
@@ -688,11 +692,35 @@ def _fix_date_overrun(tokens: list[str], labels: list[str]) -> None:
             return
 
 
+_ET_AL_END = frozenset({"al.", "al", "dr.", "dr", "др.", "др"})
+_ET_AL_START = frozenset({"et", "i", "и"})
+
+
+def _fix_after_et_al(tokens: list[str], labels: list[str]) -> None:
+    """"Ivanov I.I., Petrov P.P., i dr. Title. Journal" with the title tagged as authors: nothing
+    after "et al."/"i dr." is a name, so the author run ends there and the title starts."""
+    if "title" in labels:
+        return
+    for i in range(1, len(tokens) - 1):
+        if (
+            labels[i] == "author"
+            and labels[i + 1] == "author"
+            and tokens[i].lower().rstrip(",;") in _ET_AL_END
+            and tokens[i - 1].lower() in _ET_AL_START
+        ):
+            j = i + 1
+            while j < len(tokens) and labels[j] == "author":
+                labels[j] = "title"
+                j += 1
+            return
+
+
 def _segments(tokens: list[str], labels: list[str]) -> list[tuple[str, str]]:
     labels = _fix_title_boundary(tokens, list(labels))
     _fix_number_labels(tokens, labels)
     _fix_editor_tail(tokens, labels)
     _fix_date_overrun(tokens, labels)
+    _fix_after_et_al(tokens, labels)
     if labels:
         _fix_corporate_author(tokens, labels)
     _fix_repeated_author(tokens, labels)
@@ -989,7 +1017,7 @@ def _guess_type(item: dict[str, Any], raw: str, labels: set[str]) -> str:
     if "journal" in labels:
         return "article-journal"
     if container:
-        if "editor" in labels or re.search(r"\bin:?\s", low) or "publisher" in item:
+        if "editor" in labels or re.search(r"(?<!\()\bin:?\s", low) or "publisher" in item:
             return "chapter"
         return "article-journal"
     if "publisher" in item or "ISBN" in item or "publisher-place" in item:

@@ -539,3 +539,23 @@ def test_url_printed_with_spaces_around_the_colon() -> None:
     item = parse_reference("Smith J. A title. J Phys 2015;5:1-2. URL http ://example.org/a.pdf")
     assert item["URL"] == "http://example.org/a.pdf"
     assert "url" not in item.get("title", "").lower()
+
+
+def test_transliterated_russian_with_i_dr_and_in_russ() -> None:
+    item = parse_reference(
+        "Ivanov I.I., Petrov P.P., i dr. Nazvanie stat'i. Vestnik MGU. 2010. T. 20, № 3. "
+        "S. 10-20. (In Russ.)"
+    )
+    assert families(item) == ["Ivanov", "Petrov"]
+    assert item["note"].startswith("et al.")
+    assert (item["title"], item["container-title"]) == ("Nazvanie stat'i", "Vestnik MGU")
+    assert (item["volume"], item["issue"], item["page"]) == ("20", "3", "10-20")
+    assert item["type"] == "article-journal"
+
+
+def test_volume_label_does_not_stay_in_the_journal() -> None:
+    item = parse_reference(
+        "Meier, K. (1999): Ein Titel. Zeitschrift für Soziologie, Jg. 28, H. 3, S. 10-25."
+    )
+    assert item["container-title"] == "Zeitschrift für Soziologie"
+    assert (item["volume"], item["issue"], item["page"]) == ("28", "3", "10-25")
