@@ -69,6 +69,39 @@ EXPECTED: dict[str, Expect] = {
         304, "304"
     ),
     "curl -s http://127.0.0.1:8000/health": Expect(fragment='"schema_revision"'),
+    # The write round trip (docs/api.md, Writes): one article, created, edited, deleted.
+    "curl -s -X POST 'http://127.0.0.1:8000/articles?source_url=https://jcs.example/article/view/15'"
+    ' -H "Authorization: Bearer $TOKEN" -H \'Content-Type: text/plain\''
+    " --data-binary @tests/fixtures/ojs3_english_page_no_blank_lines.txt": Expect(
+        201, '"doi":"10.1234/jcs.2020.15"'
+    ),
+    'curl -s -X PUT http://127.0.0.1:8000/articles/$id -H "Authorization: Bearer $TOKEN"'
+    ' -H "If-Match: $etag" -H \'Content-Type: application/json\' -d \'{"journal": {"title":'
+    ' {"en": "Journal of Clinical Studies"}}, "title": {"en": "Effects of sleep on memory in'
+    ' adolescents"}, "keywords": {"en": ["sleep", "memory"]},'
+    ' "doi": "10.1234/jcs.2020.15"}\'': Expect(
+        fragment='"keywords":{"en":["sleep","memory"]}'
+    ),
+    'curl -s -X PUT http://127.0.0.1:8000/articles/$id -H "Authorization: Bearer $TOKEN"'
+    ' -H "If-Match: $etag" -H \'Content-Type: application/json\''
+    ' -d \'{"journal": {"title": {"en": "J"}}, "title": {"en": "A lost update"}}\'': Expect(
+        412, "GET it again"
+    ),
+    'curl -s -X PUT http://127.0.0.1:8000/articles/$id/references -H "Authorization: Bearer'
+    ' $TOKEN" -H \'If-Match: *\' -H \'Content-Type: application/json\' -d \'{"references":'
+    ' ["Diekelmann S, Born J. The memory function of sleep. Nat Rev Neurosci.'
+    ' 2010;11(2):114-126. doi:10.1038/nrn2762"]}\'': Expect(fragment='"doi":"10.1038/nrn2762"'),
+    'curl -si -X DELETE http://127.0.0.1:8000/articles/$id -H "Authorization: Bearer $TOKEN"'
+    " -H 'If-Match: *' | head -1": Expect(204, "204"),
+    "curl -s http://127.0.0.1:8000/articles/$id": Expect(410, '"deleted_at"'),
+    'curl -s "http://127.0.0.1:8000/changes?article=$id"': Expect(fragment='"event":"deleted"'),
+    'curl -s "http://127.0.0.1:8000/oai?verb=GetRecord&metadataPrefix=oai_dc'
+    '&identifier=oai:127.0.0.1:article/$id"': Expect(fragment='<header status="deleted">'),
+    "curl -s 'http://127.0.0.1:8000/dump.ndjson?deleted=true' | grep '\"deleted\":true'": Expect(
+        fragment='"source_url":"https://jcs.example/article/view/15"'
+    ),
+    "curl -s -X POST http://127.0.0.1:8000/articles -H 'Content-Type: application/json'"
+    " -d '{}'": Expect(401, "bearer token"),
     "curl -s http://127.0.0.1:8000/metrics | grep '^http_requests_total'": Expect(
         fragment='route="/articles/{article_id}"'
     ),

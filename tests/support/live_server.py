@@ -105,8 +105,9 @@ def live_server_env(
 def doc_example_variables(env: dict[str, str]) -> dict[str, str]:
     """Variables the documented examples may use besides ``BASE`` (see docs/api.md).
 
-    ``TOKEN``: a bearer token allowed to write, made by ``python -m app token create`` as a reader
-    would (its last line of output is the token), once that command exists.
+    ``TOKEN``: a bearer token allowed to write and delete (scope ``admin``), made by
+    ``python -m app token create`` as a reader would (its last line of output is the token),
+    once that command exists.
     """
     from app.cli import cli
 
@@ -114,7 +115,7 @@ def doc_example_variables(env: dict[str, str]) -> dict[str, str]:
     commands |= {info.name for info in cli.registered_groups}
     if "token" not in commands:
         return {}
-    made = run_cli(env, "token", "create", "--scope", "write", "--name", "doc-examples")
+    made = run_cli(env, "token", "create", "--scope", "admin", "--name", "doc-examples")
     lines = made.stdout.strip().splitlines()
     if made.returncode != 0 or not lines:
         pytest.fail(f"`python -m app token create` exited {made.returncode}:\n{made.stderr}")
