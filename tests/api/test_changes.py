@@ -54,6 +54,7 @@ def test_the_change_feed_lists_every_change_in_commit_order(
     # A harvester that kept the last seq asks for what came after it.
     later = client.get("/changes", params={"after": seqs[4]}).json()["items"]
     assert [e["event"] for e in later] == ["updated", "deleted"]
+    assert client.get("/changes").headers["cache-control"] == "no-cache"
     only = client.get("/changes", params={"article": ids[3]}).json()["items"]
     assert [e["event"] for e in only] == ["created", "deleted"]
 

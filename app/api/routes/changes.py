@@ -71,4 +71,6 @@ def list_changes(
     ]
     next_key = [events[-1].seq] if more and events else None
     page = Page[ChangePublic](items=items, next_cursor=paging.next_cursor(next_key, response))
+    # A feed polled for news: caches revalidate it (by ETag) every time, never serve it stale.
+    response.headers["Cache-Control"] = "no-cache"
     return model_json(page, response)
