@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session
 
 from app.config import get_settings
@@ -51,13 +52,11 @@ def make_engine(
     connect_args = (
         {"options": f"-c statement_timeout={statement_timeout_ms}"} if statement_timeout_ms else {}
     )
-    return create_engine(
-        url,
-        pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_pre_ping=True,
-        connect_args=connect_args,
+    engine = create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, connect_args=connect_args
     )
+    _ping_when_idle(engine)
+    return engine
 
 
 class _StatementClock:
@@ -97,6 +96,35 @@ def _limit_sqlite_statements(engine: Engine, seconds: float) -> None:
     event.listen(engine, "rollback", stop)
 
 
+IDLE_PING_SECONDS = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it sat idle for a while.
+
+    ``pool_pre_ping`` would add a round trip to every request. A connection in steady use is
+    known to be alive; one idle for IDLE_PING_SECONDS may have been closed by the server or a
+    proxy, so it is pinged first, and a dead one is replaced (the pool retries the checkout).
+    """
+
+    def checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # noqa: BLE001 - any failure means the connection is gone
+            raise DisconnectionError(str(exc)) from exc
+        if not alive:
+            raise DisconnectionError("connection did not answer a ping")
+
+    event.listen(engine, "checkin", checkin)
+    event.listen(engine, "checkout", checkout)
+
+
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite opens transactions lazily, on its own, which breaks SAVEPOINTs: SQLAlchemy emits
     # BEGIN itself instead (_begin_sqlite), as its documentation recommends.
@@ -127,6 +155,8 @@ def get_engine() -> Engine:
     )
 
 
-def get_session() -> Iterator[Session]:
+async def get_session() -> AsyncIterator[Session]:
+    """One session per request. async, so FastAPI opens and closes it on the event loop instead
+    of two thread-pool hops; sync routes still use it from their worker thread."""
     with Session(get_engine()) as session:
         yield session

@@ -206,6 +206,12 @@ class Reference(SQLModel, table=True):
     csl: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSONDocument, nullable=False)
     )
+    document: str | None = Field(
+        default=None,
+        sa_column=Column(Text),
+        description="Public JSON, rendered with its article's document (app.services.documents)",
+    )
+
 
 
 class ApiToken(SQLModel, table=True):
@@ -251,3 +257,26 @@ class ArticleTombstone(SQLModel, table=True):
     issue_id: int | None = None
     created_at: datetime
     deleted_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class ArticleDocument(SQLModel, table=True):
+    """An article's public JSON, rendered when the article is written, served by primary key.
+
+    Written in the transaction that writes the article (app.services.documents), so a read never
+    sees a document older than its rows. ``version`` is the renderer's: a document rendered by an
+    older release is not served, and ``python -m app migrate`` renders it again.
+    """
+
+    __tablename__ = "article_document"
+
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    )
+    version: int
+    body: str = Field(sa_column=Column(Text, nullable=False), description="ArticlePublic JSON")
+    etag: str = Field(description="Strong ETag of body, quoted")
+    summary: str = Field(sa_column=Column(Text, nullable=False), description="ArticleSummary JSON")
+    reference_list: str = Field(
+        sa_column=Column(Text, nullable=False), description="JSON array of ReferencePublic"
+    )
+    reference_count: int

@@ -13,6 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
+# Articles' public JSON is rendered when they are written and stored (app.services.documents).
+# Bump this whenever the JSON of an article, a list item or a reference changes shape or content,
+# so stored documents of the old shape are not served; `python -m app migrate` renders them anew.
+DOCUMENT_VERSION = 1
+
 
 class JournalSummary(BaseModel):
     id: int

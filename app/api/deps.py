@@ -40,9 +40,7 @@ def cursor_codec() -> CursorCodec:
 class Paging:
     """Reads `limit`/`cursor`, and writes `next_cursor` plus the `Link: rel="next"` header."""
 
-    def __init__(
-        self, request: Request, limit: LimitQuery = DEFAULT_LIMIT, cursor: CursorQuery = None
-    ) -> None:
+    def __init__(self, request: Request, limit: int, cursor: str | None) -> None:
         self.request = request
         self.limit = limit
         self.cursor = cursor
@@ -69,4 +67,11 @@ class Paging:
         return token
 
 
-PagingDep = Annotated[Paging, Depends()]
+async def paging(
+    request: Request, limit: LimitQuery = DEFAULT_LIMIT, cursor: CursorQuery = None
+) -> Paging:
+    # async: a plain function (or class) dependency would cost a thread-pool hop per request.
+    return Paging(request, limit, cursor)
+
+
+PagingDep = Annotated[Paging, Depends(paging)]

@@ -210,6 +210,26 @@ def localized_body(
             return body, [first_language({"title": getattr(i, "title", None)}) for i in items]
         return body, [first_language({"title": getattr(model, "title", None)})]
     document = model.model_dump(mode="json", exclude_unset=exclude_unset)
+    return _localized_document(document, language, what, fields)
+
+
+def localized_text(
+    text: str, language: LanguagePreference, *, what: str = "record", fields: Sequence[str] = ()
+) -> tuple[str | bytes, list[str | None]]:
+    """:func:`localized_body` for JSON rendered already (stored documents, spliced pages): the
+    text itself when nothing is asked, else localized and reduced like a model's."""
+    document = orjson.loads(text)
+    if not language.asked and not fields:
+        items = document.get("items")
+        if isinstance(items, list):
+            return text, [first_language(item) for item in items]
+        return text, [first_language(document)]
+    return _localized_document(document, language, what, fields)
+
+
+def _localized_document(
+    document: dict[str, Any], language: LanguagePreference, what: str, fields: Sequence[str]
+) -> tuple[bytes, list[str | None]]:
     if isinstance(document.get("items"), list):
         served = [_localized(item, language, what) for item in document["items"]]
     else:

@@ -14,4 +14,10 @@ def migrate() -> int:
     config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     command.upgrade(config, "head")
     print("database is at the latest schema revision")
+    from app.db import get_engine
+    from app.services.documents import render_stale
+
+    rendered = render_stale(get_engine())
+    if rendered:
+        print(f"rendered the public documents of {rendered} articles")
     return 0

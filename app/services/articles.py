@@ -17,18 +17,29 @@ from sqlalchemy import Integer, String, Text, and_, cast, func, literal, null, t
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.models import Article, ArticleAuthor, ArticleText, Author, Galley, Issue, Journal, Keyword
+from app.models import (
+    Article,
+    ArticleAuthor,
+    ArticleDocument,
+    ArticleText,
+    Author,
+    Galley,
+    Issue,
+    Journal,
+    Keyword,
+)
 from app.models import Reference as ReferenceRow
 from app.schemas import (
-    ArticleAuthor as ArticleAuthorPublic,
-)
-from app.schemas import (
+    DOCUMENT_VERSION,
     ArticlePublic,
     ArticleSummary,
     GalleyPublic,
     IssueSummary,
     JournalSummary,
     ReferencePublic,
+)
+from app.schemas import (
+    ArticleAuthor as ArticleAuthorPublic,
 )
 from app.search import fold, search_condition
 from app.services.facets import Facet
@@ -175,14 +186,59 @@ def _reference_count() -> Any:
     )
 
 
-def _full_articles(
+@dataclass(frozen=True)
+class FullArticle:
+    """An article's row and its public model, with its references when they were asked for."""
+
+    row: Article
+    public: ArticlePublic
+    references: list[ReferencePublic]
+
+
+def article_public(
+    article: Article, journal: Journal, issue: Issue | None, part: _Parts, reference_count: int
+) -> ArticlePublic:
+    return ArticlePublic(
+        id=article.id or 0,
+        doi=article.doi,
+        source_url=article.source_url,
+        ojs_article_id=article.ojs_article_id,
+        journal=journal_summary(journal),
+        issue=issue_summary(issue),
+        title=part.title,
+        abstract=part.abstract,
+        keywords=part.keywords,
+        authors=part.authors,
+        galleys=part.galleys,
+        language=article.language,
+        pages=article.pages,
+        published=article.published,
+        reference_count=reference_count,
+        updated_at=article.updated_at,
+    )
+
+
+def summary_of(article: Article, title: dict[str, str]) -> ArticleSummary:
+    """An article as a list item: what every listing of articles shows."""
+    return ArticleSummary(
+        id=article.id or 0,
+        doi=article.doi,
+        title=title,
+        journal_id=article.journal_id,
+        issue_id=article.issue_id,
+        year=article.year,
+        published=article.published,
+    )
+
+
+def full_articles(
     session: Session,
     condition: Any,
     *,
     references: bool = False,
     limit: int | None = None,
     total_of: Any = None,
-) -> tuple[list[tuple[ArticlePublic, list[ReferencePublic]]], int | None]:
+) -> tuple[list[FullArticle], int | None]:
     """Public articles matching ``condition`` in id order (at most ``limit``), with their
     references when asked (exports) and the size of ``total_of`` when given: three statements."""
     columns: list[Any] = [Article, Journal, Issue, _reference_count()]
@@ -209,29 +265,8 @@ def _full_articles(
     result = []
     for article, journal, issue, reference_count, *_total in rows:
         part = parts[article.id]
-        result.append(
-            (
-                ArticlePublic(
-                    id=article.id,
-                    doi=article.doi,
-                    source_url=article.source_url,
-                    ojs_article_id=article.ojs_article_id,
-                    journal=journal_summary(journal),
-                    issue=issue_summary(issue),
-                    title=part.title,
-                    abstract=part.abstract,
-                    keywords=part.keywords,
-                    authors=part.authors,
-                    galleys=part.galleys,
-                    language=article.language,
-                    pages=article.pages,
-                    published=article.published,
-                    reference_count=reference_count,
-                    updated_at=article.updated_at,
-                ),
-                part.references,
-            )
-        )
+        public = article_public(article, journal, issue, part, reference_count)
+        result.append(FullArticle(article, public, part.references))
     total = rows[0][4] if rows and total_of is not None else None
     return result, total
 
@@ -251,18 +286,18 @@ def article_page(
     condition = and_(true(), *conditions)
     if after is not None:
         condition = and_(condition, col(Article.id) > after)
-    found, total = _full_articles(
+    found, total = full_articles(
         session, condition, limit=limit + 1, total_of=list(conditions) if with_total else None
     )
-    return [article for article, _refs in found[:limit]], len(found) > limit, total
+    return [full.public for full in found[:limit]], len(found) > limit, total
 
 
 def get_articles(*, session: Session, article_ids: Sequence[int]) -> list[ArticlePublic]:
     """Full public articles for the given ids, in id order (missing ids are skipped)."""
     if not article_ids:
         return []
-    found, _total = _full_articles(session, col(Article.id).in_(article_ids))
-    return [article for article, _refs in found]
+    found, _total = full_articles(session, col(Article.id).in_(article_ids))
+    return [full.public for full in found]
 
 
 def complete_articles(
@@ -272,10 +307,8 @@ def complete_articles(
     three statements whatever the number of ids."""
     if not article_ids:
         return {}
-    found, _total = _full_articles(
-        session, col(Article.id).in_(article_ids), references=references
-    )
-    return {article.id: (article, refs) for article, refs in found}
+    found, _total = full_articles(session, col(Article.id).in_(article_ids), references=references)
+    return {full.public.id: (full.public, full.references) for full in found}
 
 
 def find_article(
@@ -287,8 +320,8 @@ def find_article(
 ) -> tuple[ArticlePublic, list[ReferencePublic]] | None:
     """One article by id or DOI, with its reference list when asked (exports): three statements."""
     condition = col(Article.doi) == doi if doi is not None else col(Article.id) == article_id
-    found, _total = _full_articles(session, condition, references=references)
-    return found[0] if found else None
+    found, _total = full_articles(session, condition, references=references)
+    return (found[0].public, found[0].references) if found else None
 
 
 @dataclass(frozen=True)
@@ -379,18 +412,7 @@ ARTICLE_FACETS: dict[str, Facet] = {
 def summaries(session: Session, articles: Sequence[Article]) -> list[ArticleSummary]:
     """List items for already-loaded articles: one more statement for their titles."""
     parts = load_parts(session, [a.id or 0 for a in articles], authors=False)
-    return [
-        ArticleSummary(
-            id=a.id or 0,
-            doi=a.doi,
-            title=parts[a.id or 0].title,
-            journal_id=a.journal_id,
-            issue_id=a.issue_id,
-            year=a.year,
-            published=a.published,
-        )
-        for a in articles
-    ]
+    return [summary_of(a, parts[a.id or 0].title) for a in articles]
 
 
 def _instant(value: Any) -> Any:
@@ -414,8 +436,9 @@ def list_articles(
     after: Sequence[Any] | None = None,
     facets: Sequence[str] = (),
     count: bool = False,
-) -> Listing[ArticleSummary]:
-    """One page of matching articles: at most three statements (page, titles, facets+total)."""
+) -> Listing[str]:
+    """One page of matching articles as list-item JSON, from their stored summaries: one
+    statement, one more for facets and total when asked (and one for any summary not stored)."""
     dialect = session.get_bind().dialect.name
     conditions = filters.conditions(dialect)
     columns, types = ARTICLE_SORTS[sort]
@@ -425,11 +448,32 @@ def list_articles(
             _instant(value) if kind is datetime else value
             for value, kind in zip(after, types, strict=False)
         ]
-    articles, more = fetch_page(session, select(Article).where(*conditions), key, after, limit)
-    items = summaries(session, articles)
+    stored = and_(
+        col(ArticleDocument.article_id) == col(Article.id),
+        col(ArticleDocument.version) == DOCUMENT_VERSION,
+    )
+    query = (
+        sa_select(col(Article.id), *columns[:-1], col(ArticleDocument.summary))
+        .outerjoin(ArticleDocument, stored)
+        .where(*conditions)
+    )
+    rows, more = fetch_page(session, query, key, after, limit)
+    items = [row[-1] for row in rows]
+    missing = [row[0] for row, item in zip(rows, items, strict=True) if item is None]
+    if missing:  # written before documents existed, or by an older renderer
+        live = {
+            summary.id: summary.model_dump_json()
+            for summary in summaries(
+                session, session.exec(select(Article).where(col(Article.id).in_(missing))).all()
+            )
+        }
+        items = [
+            item if item is not None else live[row[0]]
+            for row, item in zip(rows, items, strict=True)
+        ]
     next_key = None
-    if more and articles:
-        last = articles[-1]
+    if more and rows:
+        last = rows[-1]
         next_key = [
             value.isoformat() if isinstance(value, datetime) else value
             for value in (getattr(last, column.key) for column in columns)

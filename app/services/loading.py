@@ -35,6 +35,7 @@ from app.models import (
 )
 from app.search import delete_documents, document, fold_spaces, replace_documents
 from app.services.changes import fresh_article_id, lock_writes, record_change
+from app.services.documents import mark_articles
 
 LoadStatus = Literal["created", "updated", "unchanged"]
 
@@ -106,6 +107,7 @@ def _upsert_journal(
     journal = session.get(Journal, owner) if owner is not None else None
     if journal is None:
         journal = Journal(key=keys[0], titles={})
+    before = _journal_facts(journal)
     # A page may print the journal title in one language and a running footer in another:
     # merge what each page tells, never drop what an earlier page told.
     titles = dict(journal.titles or {})
@@ -120,7 +122,21 @@ def _upsert_journal(
         if key not in held:
             session.add(JournalIdentifier(journal_id=row_id(journal), key=key))
     session.flush()
+    if journal.id is not None and _journal_facts(journal) != before:
+        # Every article's document shows its journal: render them all again in this transaction.
+        articles = select(col(Article.id)).where(col(Article.journal_id) == journal.id)
+        mark_articles(session, (article_id or 0 for article_id in session.exec(articles)))
     return journal
+
+
+def _journal_facts(journal: Journal) -> tuple[Any, ...]:
+    return (
+        list((journal.titles or {}).items()),
+        journal.issn_print,
+        journal.issn_online,
+        journal.publisher,
+        journal.base_url,
+    )
 
 
 def _upsert_issue(session: Session, journal_id: int, record: IssueRecord | None) -> Issue | None:
@@ -350,6 +366,7 @@ def store_record(
     _replace_children(session, article.id or 0, record)
     session.flush()
     record_change(session, row_id(article), "created" if status == "created" else "updated")
+    mark_articles(session, [row_id(article)])
     return LoadResult(article.id or 0, status, len(record.references))
 
 

@@ -6,18 +6,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.models import Article
 from app.models import Reference as ReferenceRow
 from app.schemas import ReferencePublic
 from app.search import fold_spaces, search_condition
+from app.services.documents import render_reference
 from app.services.facets import Facet
 from app.services.facets import count as facet_count
 from app.services.listing import Listing, SortKey, fetch_page
 
 BY_POSITION = SortKey((col(ReferenceRow.position),), (int,))
-BY_ID = SortKey((col(ReferenceRow.id),), (int,))
+BY_REFERENCE_ID = SortKey((col(ReferenceRow.id),), (int,))
 REFERENCE_FACETS: dict[str, Facet] = {
     facet.name: facet
     for facet in (
@@ -69,9 +72,40 @@ def list_article_references(
     return [reference_public(r) for r in rows], ([rows[-1].position] if more and rows else None)
 
 
+_DOCUMENT_COLUMNS = (col(ReferenceRow.id), col(ReferenceRow.position), col(ReferenceRow.document))
+
+
+def documents_of(session: Session, rows: Sequence[Any]) -> list[str]:
+    """The stored JSON of each (id, ..., document) row, rendering live any not stored yet."""
+    missing = [row[0] for row in rows if row[-1] is None]
+    live: dict[int, str] = {}
+    if missing:  # written before documents existed
+        found = session.exec(select(ReferenceRow).where(col(ReferenceRow.id).in_(missing)))
+        live = {row.id or 0: render_reference(reference_public(row)) for row in found}
+    return [live[row[0]] if row[-1] is None else row[-1] for row in rows]
+
+
+def article_reference_documents(
+    *, session: Session, article_id: int, limit: int, after: Sequence[Any] | None = None
+) -> tuple[list[str], list[Any] | None]:
+    """A page of an article's references in printed order, as their stored JSON."""
+    query = sa_select(*_DOCUMENT_COLUMNS).where(col(ReferenceRow.article_id) == article_id)
+    rows, more = fetch_page(session, query, BY_POSITION, after, limit)
+    return documents_of(session, rows), ([rows[-1].position] if more and rows else None)
+
+
 def get_reference(*, session: Session, reference_id: int) -> ReferencePublic | None:
     row = session.get(ReferenceRow, reference_id)
     return reference_public(row) if row is not None else None
+
+
+def reference_document(*, session: Session, reference_id: int) -> str | None:
+    """One reference's stored JSON: one primary-key lookup."""
+    rows = session.execute(_BY_ID, {"reference_id": reference_id}).all()
+    return documents_of(session, rows)[0] if rows else None
+
+
+_BY_ID = sa_select(*_DOCUMENT_COLUMNS).where(col(ReferenceRow.id) == bindparam("reference_id"))
 
 
 @dataclass(frozen=True)
@@ -107,11 +141,12 @@ def list_references(
     after: Sequence[Any] | None = None,
     facets: Sequence[str] = (),
     count: bool = False,
-) -> Listing[ReferencePublic]:
-    """References across the corpus, by id: two statements at most (page, facets+total)."""
+) -> Listing[str]:
+    """References across the corpus, by id, as their stored JSON: two statements at most (page,
+    facets+total)."""
     conditions = filters.conditions(session.get_bind().dialect.name)
-    query = select(ReferenceRow).where(*conditions)
-    rows, more = fetch_page(session, query, BY_ID, after, limit)
+    query = sa_select(*_DOCUMENT_COLUMNS).where(*conditions)
+    rows, more = fetch_page(session, query, BY_REFERENCE_ID, after, limit)
     found, total = facet_count(
         session,
         facets=[REFERENCE_FACETS[name] for name in facets],
@@ -120,4 +155,4 @@ def list_references(
         total=count,
     )
     next_key = [rows[-1].id] if more and rows else None
-    return Listing([reference_public(r) for r in rows], next_key, total, found)
+    return Listing(documents_of(session, rows), next_key, total, found)

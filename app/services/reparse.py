@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 from app.ingest.references import parse_reference
 from app.models import Article, Reference, utcnow
 from app.services.changes import lock_writes, record_change
+from app.services.documents import mark_articles
 from app.services.loading import reference_columns
 
 
@@ -35,4 +36,5 @@ def reparse_article(session: Session, article_id: int) -> int:
             session.add(article)
             session.flush()
             record_change(session, article_id, "updated")
+        mark_articles(session, [article_id])
     return changed

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import PagingDep, SessionDep
 from app.api.languages import (
@@ -14,7 +16,7 @@ from app.api.languages import (
     FallbackQuery,
     LanguageDep,
     LanguagePreference,
-    localized_body,
+    localized_text,
     mark_language,
 )
 from app.api.negotiation import ExportDep, ExportRequest, is_default_json, rendered
@@ -30,16 +32,20 @@ from app.api.params import (
     checked_list,
     checked_search,
 )
-from app.api.responses import model_json
+from app.api.responses import page_json, spliced_page
 from app.api.routes.changes import as_utc
 from app.api.routes.site import article_html, article_signposts
 from app.config import get_settings
 from app.errors import PROBLEM_RESPONSES, ProblemError
+from app.exporters import Negotiated
 from app.schemas import ArticlePage, ArticlePublic, Page, ReferencePublic
 from app.services import articles as article_service
 from app.services import changes as change_service
+from app.services import documents as document_service
 from app.services import references as reference_service
 from app.services.articles import ArticleFilters
+from app.services.documents import compose_article, render_article, render_reference_list
+from app.services.listing import Listing
 
 router = APIRouter(prefix="/articles", tags=["articles"], responses=PROBLEM_RESPONSES)
 
@@ -98,7 +104,7 @@ FacetsQuery = Annotated[
     response_model=ArticlePage,
     response_model_exclude_unset=True,
 )
-def list_articles(
+async def list_articles(
     session: SessionDep,
     paging: PagingDep,
     response: Response,
@@ -147,24 +153,35 @@ def list_articles(
         q=checked_search(q),
         updated_since=as_utc(updated_since, "updated_since"),
     )
-    listing = article_service.list_articles(
-        session=session,
-        filters=filters,
-        limit=paging.limit,
-        sort=sort or ("updated" if updated_since is not None else "id"),
-        descending=order == "desc",
-        after=paging.after(),
-        facets=checked_list(facets, "facets", article_service.ARTICLE_FACETS),
-        count=count,
+    chosen_facets = checked_list(facets, "facets", article_service.ARTICLE_FACETS)
+    after = paging.after()
+
+    def page() -> Listing[str]:
+        return article_service.list_articles(
+            session=session,
+            filters=filters,
+            limit=paging.limit,
+            sort=sort or ("updated" if updated_since is not None else "id"),
+            descending=order == "desc",
+            after=after,
+            facets=chosen_facets,
+            count=count,
+        )
+
+    # A page by index is bounded work: answered on the event loop. Searches and counts over
+    # every match may take longer, so they run in the thread pool, never stalling other requests.
+    heavy = q is not None or bool(chosen_facets) or count or keyword is not None
+    listing = await run_in_threadpool(page) if heavy else page()
+    body = spliced_page(
+        ArticlePage(
+            items=[], next_cursor=paging.next_cursor(listing.next_key, response), **listing.extras()
+        ),
+        listing.items,
+        exclude_unset=True,
     )
-    page = ArticlePage(
-        items=listing.items,
-        next_cursor=paging.next_cursor(listing.next_key, response),
-        **listing.extras(),
-    )
-    body, served = localized_body(page, language.with_lang(lang, fallback), exclude_unset=True)
+    text, served = localized_text(body, language.with_lang(lang, fallback))
     mark_language(response, served)
-    return Response(body, media_type="application/json", headers=dict(response.headers))
+    return Response(text, media_type="application/json", headers=dict(response.headers))
 
 
 FieldsQuery = Annotated[
@@ -172,14 +189,34 @@ FieldsQuery = Annotated[
     Query(description="Comma-separated top-level fields to return, e.g. `id,title,doi`."),
 ]
 ARTICLE_FIELDS = tuple(ArticlePublic.model_fields)
+ARTICLE_INCLUDES = ("references",)
+IncludeQuery = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="Comma-separated parts to embed in the JSON: `references` (the ordered "
+        "reference list, as `/articles/{id}/references` items), so a page needs one request.",
+        examples=["references"],
+    ),
+]
 
 
-def _article_response(
-    article: ArticlePublic, fields: str | None, language: LanguagePreference
+def _article_json(
+    body: str,
+    etag: str | None,
+    fields: Sequence[str],
+    references: str | None,
+    language: LanguagePreference,
 ) -> Response:
-    chosen = checked_list(fields, "fields", ARTICLE_FIELDS)
-    body, served = localized_body(article, language, what="article", fields=chosen)
-    response = Response(body, media_type="application/json", headers={"Vary": "Accept"})
+    """The answer from an article's JSON (stored, or rendered from its rows just now)."""
+    headers = {"Vary": "Accept"}
+    text = compose_article(body, references=references)
+    if fields and references is not None:
+        fields = [*fields, "references"]  # fields= never removes an included part
+    localized, served = localized_text(text, language, what="article", fields=fields)
+    if etag is not None and references is None and not fields and not language.asked:
+        headers["ETag"] = etag  # the stored document as it is: its stored ETag holds
+    response = Response(localized, media_type="application/json", headers=headers)
     mark_language(response, served)
     return response
 
@@ -204,10 +241,26 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _article_in_format(
+_SIGNPOSTS: dict[str, str] = {}
+SIGNPOSTS_CACHED = 4096
+
+
+def _stored_signposts(etag: str, body: str) -> str:
+    """The Signposting header of a stored document, by its ETag: a digest of the very bytes the
+    header is built from, so an entry can never be stale (settings are fixed per process)."""
+    found = _SIGNPOSTS.get(etag)
+    if found is None:
+        if len(_SIGNPOSTS) >= SIGNPOSTS_CACHED:
+            _SIGNPOSTS.clear()
+        found = _SIGNPOSTS[etag] = article_signposts(ArticlePublic.model_validate_json(body))
+    return found
+
+
+async def _article_in_format(
     export: ExportRequest,
     session: Session,
     fields: str | None,
+    include: str | None,
     language: LanguagePreference,
     *,
     article_id: int | None = None,
@@ -215,20 +268,47 @@ def _article_in_format(
 ) -> Response:
     chosen = export.choose("article")
     as_json = is_default_json(chosen)
-    found = article_service.find_article(
-        session=session, article_id=article_id, doi=doi, references=not as_json
+    chosen_fields = checked_list(fields, "fields", ARTICLE_FIELDS)
+    with_references = "references" in checked_list(include, "include", ARTICLE_INCLUDES)
+    if as_json:
+        # The hot path: the stored document, one primary-key lookup, on the event loop.
+        stored = document_service.stored_article(
+            session, article_id=article_id, doi=doi, references=with_references
+        )
+        if stored is not None:
+            response = _article_json(
+                stored.body, stored.etag, chosen_fields, stored.reference_list, language
+            )
+            response.headers["Link"] = _stored_signposts(stored.etag, stored.body)
+            return response
+    # No current stored document (missing, deleted, or rows older than the renderer), or
+    # another format: build from the rows, in the thread pool (exports can be CPU-heavy).
+    found = await run_in_threadpool(
+        article_service.find_article,
+        session=session,
+        article_id=article_id,
+        doi=doi,
+        references=not as_json or with_references,
     )
     if found is None:
         raise not_found(article_id, doi, session=session)
     article, references = found
     signposts = article_signposts(article)
     if as_json:
-        response = _article_response(article, fields, language)
+        listed = render_reference_list(references) if with_references else None
+        response = _article_json(render_article(article), None, chosen_fields, listed, language)
     elif chosen.exporter.name == "html":
-        response = article_html(article, references, language, style=export.style)
+        response = await run_in_threadpool(
+            article_html, article, references, language, style=export.style
+        )
     else:
-        return rendered(
-            chosen, "article", article, references=references, filename=f"article-{article.id}"
+        return await run_in_threadpool(
+            rendered,
+            chosen,
+            "article",
+            article,
+            references=references,
+            filename=f"article-{article.id}",
         )
     response.headers["Link"] = signposts
     return response
@@ -240,15 +320,18 @@ def _article_in_format(
     response_model=ArticlePublic,
     responses=EXPORT_RESPONSES,
 )
-def get_article_by_doi(
+async def get_article_by_doi(
     doi: Annotated[str, Path(description="The DOI, in any printed form.", examples=["10.1000/1"])],
     session: SessionDep,
     export: ExportDep,
     language: LanguageDep,
     fields: FieldsQuery = None,
+    include: IncludeQuery = None,
 ) -> Response:
     """The same document as `/articles/{id}`, found by DOI (case-insensitive, any prefix)."""
-    return _article_in_format(export, session, fields, language, doi=checked_doi(doi, "doi"))
+    return await _article_in_format(
+        export, session, fields, include, language, doi=checked_doi(doi, "doi")
+    )
 
 
 @router.get(
@@ -257,20 +340,25 @@ def get_article_by_doi(
     response_model=ArticlePublic,
     responses=EXPORT_RESPONSES,
 )
-def get_article(
+async def get_article(
     article_id: ArticleId,
     session: SessionDep,
     export: ExportDep,
     language: LanguageDep,
     fields: FieldsQuery = None,
+    include: IncludeQuery = None,
 ) -> Response:
     """Journal, issue, localized title and abstract, keywords by language, galleys, authors.
 
-    Other formats by `Accept` (the media types doi.org content negotiation uses) or `?format=`;
-    `fields=` selects top-level fields of the JSON. `lang=` (with `fallback=true`) or
-    `Accept-Language` choose the language of titles, abstracts and keywords.
+    `include=references` embeds the ordered reference list (raw text, DOI, CSL-JSON), so an
+    article page needs one request. Other formats by `Accept` (the media types doi.org content
+    negotiation uses) or `?format=`; `fields=` selects top-level fields of the JSON. `lang=`
+    (with `fallback=true`) or `Accept-Language` choose the language of titles, abstracts and
+    keywords.
     """
-    return _article_in_format(export, session, fields, language, article_id=article_id)
+    return await _article_in_format(
+        export, session, fields, include, language, article_id=article_id
+    )
 
 
 REFERENCE_LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -293,7 +381,7 @@ REFERENCE_LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
     response_model=Page[ReferencePublic],
     responses=REFERENCE_LIST_RESPONSES,
 )
-def list_article_references(
+async def list_article_references(
     article_id: ArticleId,
     session: SessionDep,
     paging: PagingDep,
@@ -306,27 +394,41 @@ def list_article_references(
     return the whole list as one document.
     """
     chosen = export.choose("references")
-    as_json = is_default_json(chosen)
-    # Exports are one document of the whole list; JSON is paged.
-    items, next_key = reference_service.list_article_references(
-        session=session,
-        article_id=article_id,
-        limit=paging.limit if as_json else None,
-        after=paging.after() if as_json else None,
+    if not is_default_json(chosen):
+        return await run_in_threadpool(_references_in_format, chosen, session, article_id)
+    response.headers["Vary"] = "Accept"
+    after = paging.after()
+    if after is None:
+        # The whole list fits the page (the usual case): the stored list, one lookup.
+        stored = document_service.stored_article(session, article_id=article_id, references=True)
+        if stored is not None and stored.reference_list is not None:
+            if stored.reference_count <= paging.limit:
+                return page_json(
+                    Page[ReferencePublic](items=[]), [stored.reference_list[1:-1]], response
+                )
+    items, next_key = reference_service.article_reference_documents(
+        session=session, article_id=article_id, limit=paging.limit, after=after
     )
     if not items and not reference_service.article_exists(session=session, article_id=article_id):
         raise not_found(article_id, session=session)
-    if not as_json:
-        most = get_settings().export_max_items
-        if len(items) > most:
-            # Rendering is CPU-bound and cannot stop half-way: a bounded document, or JSON pages.
-            raise ProblemError(
-                422,
-                f"This list has {len(items)} references; exports hold at most {most}. "
-                "Page through the JSON list (?limit=, ?cursor=) instead.",
-                title="Export too large",
-            )
-        return rendered(chosen, "references", items, filename=f"article-{article_id}-references")
-    response.headers["Vary"] = "Accept"
-    page = Page[ReferencePublic](items=items, next_cursor=paging.next_cursor(next_key, response))
-    return model_json(page, response)
+    page = Page[ReferencePublic](items=[], next_cursor=paging.next_cursor(next_key, response))
+    return page_json(page, items, response)
+
+
+def _references_in_format(chosen: Negotiated, session: Session, article_id: int) -> Response:
+    """The whole list as one document (exports are not paged)."""
+    items, _next = reference_service.list_article_references(
+        session=session, article_id=article_id, limit=None
+    )
+    if not items and not reference_service.article_exists(session=session, article_id=article_id):
+        raise not_found(article_id, session=session)
+    most = get_settings().export_max_items
+    if len(items) > most:
+        # Rendering is CPU-bound and cannot stop half-way: a bounded document, or JSON pages.
+        raise ProblemError(
+            422,
+            f"This list has {len(items)} references; exports hold at most {most}. "
+            "Page through the JSON list (?limit=, ?cursor=) instead.",
+            title="Export too large",
+        )
+    return rendered(chosen, "references", items, filename=f"article-{article_id}-references")

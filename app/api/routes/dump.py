@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
-from app.db import get_session
+from app.db import get_engine, get_session
 from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES
 from app.exporters.ndjson import MEDIA_TYPE, iter_articles_ndjson, iter_ndjson
 from app.schemas import tombstone_public
@@ -33,10 +33,14 @@ SessionFactory = Callable[[], AbstractContextManager[Session]]
 def get_session_factory(request: Request) -> SessionFactory:
     """Sessions for work that outlives the request (a stream), from the same provider as the
     request's own: ``get_session``, or whatever overrides it (tests, a read replica)."""
-    provider = request.app.dependency_overrides.get(get_session, get_session)
+    provider = request.app.dependency_overrides.get(get_session)
 
     @contextmanager
     def open_session() -> Iterator[Session]:
+        if provider is None:  # get_session itself is async: open what it opens
+            with Session(get_engine()) as session:
+                yield session
+            return
         made = provider()
         if isinstance(made, Session):
             yield made  # a plain provider owns its session: do not close it

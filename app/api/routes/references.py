@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import PagingDep, SessionDep
 from app.api.negotiation import ExportDep, is_default_json, rendered
@@ -18,15 +20,17 @@ from app.api.params import (
     checked_list,
     checked_search,
 )
-from app.api.responses import model_json
+from app.api.responses import page_json
 from app.api.work_pool import work_pool
 from app.config import get_settings
 from app.errors import PROBLEM_RESPONSES, ProblemError, invalid_parameter
+from app.exporters import Negotiated
 from app.ingest.reference_limits import reference_size_problem
 from app.ingest.references import parse_references as parse_reference_strings
 from app.observability.metrics import REFERENCES_PARSED
 from app.schemas import ParseRequest, ParseResponse, ReferencePage, ReferencePublic
 from app.services import references as reference_service
+from app.services.listing import Listing
 
 router = APIRouter(prefix="/references", tags=["references"], responses=PROBLEM_RESPONSES)
 
@@ -37,7 +41,7 @@ router = APIRouter(prefix="/references", tags=["references"], responses=PROBLEM_
     response_model=ReferencePage,
     response_model_exclude_unset=True,
 )
-def list_references(
+async def list_references(
     session: SessionDep,
     paging: PagingDep,
     response: Response,
@@ -58,20 +62,27 @@ def list_references(
     filters = reference_service.ReferenceFilters(
         doi=checked_doi(doi), year=year, container=container, q=checked_search(q), article=article
     )
-    listing = reference_service.list_references(
-        session=session,
-        filters=filters,
-        limit=paging.limit,
-        after=paging.after(),
-        facets=checked_list(facets, "facets", reference_service.REFERENCE_FACETS),
-        count=count,
+    chosen_facets = checked_list(facets, "facets", reference_service.REFERENCE_FACETS)
+    after = paging.after()
+
+    def page() -> Listing[str]:
+        return reference_service.list_references(
+            session=session,
+            filters=filters,
+            limit=paging.limit,
+            after=after,
+            facets=chosen_facets,
+            count=count,
+        )
+
+    # Lookups by index are bounded: answered on the event loop. A search, facets or a count
+    # may touch every match, so they run in the thread pool, never stalling other requests.
+    heavy = q is not None or bool(chosen_facets) or count or container is not None
+    listing = await run_in_threadpool(page) if heavy else page()
+    body = ReferencePage(
+        items=[], next_cursor=paging.next_cursor(listing.next_key, response), **listing.extras()
     )
-    page = ReferencePage(
-        items=listing.items,
-        next_cursor=paging.next_cursor(listing.next_key, response),
-        **listing.extras(),
-    )
-    return model_json(page, response, exclude_unset=True)
+    return page_json(body, listing.items, response, exclude_unset=True)
 
 
 @router.post(
@@ -129,8 +140,7 @@ def _is_unicode_text(text: str) -> bool:
 
 
 @router.get("/{reference_id:int}", summary="Get one reference", response_model=ReferencePublic)
-def get_reference(
-    response: Response,
+async def get_reference(
     reference_id: Annotated[
         int, Path(ge=1, le=2**31 - 1, description="Reference id.", examples=[1])
     ],
@@ -142,12 +152,20 @@ def get_reference(
     Also as CSL-JSON, BibTeX, RIS or a formatted citation by `Accept` or `?format=`.
     """
     chosen = export.choose("reference")
+    if is_default_json(chosen):
+        document = reference_service.reference_document(session=session, reference_id=reference_id)
+        if document is None:
+            raise _reference_not_found(reference_id)
+        return Response(document, media_type="application/json", headers={"Vary": "Accept"})
+    return await run_in_threadpool(_reference_in_format, chosen, session, reference_id)
+
+
+def _reference_not_found(reference_id: int) -> ProblemError:
+    return ProblemError(404, f"No reference with id {reference_id}.", title="Reference not found")
+
+
+def _reference_in_format(chosen: Negotiated, session: Session, reference_id: int) -> Response:
     reference = reference_service.get_reference(session=session, reference_id=reference_id)
     if reference is None:
-        raise ProblemError(
-            404, f"No reference with id {reference_id}.", title="Reference not found"
-        )
-    if not is_default_json(chosen):
-        return rendered(chosen, "reference", reference, filename=f"reference-{reference.id}")
-    response.headers["Vary"] = "Accept"
-    return model_json(reference, response)
+        raise _reference_not_found(reference_id)
+    return rendered(chosen, "reference", reference, filename=f"reference-{reference.id}")

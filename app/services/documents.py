@@ -1,0 +1,197 @@
+"""Public JSON rendered once, when an article is written, and served as stored text.
+
+Every write path (``store_record``, reparse, and any later update service) marks the articles it
+changed with :func:`mark_articles`. Just before the transaction commits, the marked articles are
+rendered from their rows and stored in that same transaction (:func:`render_pending`, run by a
+``before_commit`` hook): the article's JSON and its ETag, its list-item summary, its reference
+list, and each reference's own JSON. So a load, update, reparse or delete is visible on the next
+request, in every worker, on both databases; and a read is one primary-key lookup, no rendering.
+
+One function renders each document (:func:`render_article`, :func:`render_reference`,
+:func:`render_reference_list`), and :func:`compose_article` is the one place that assembles an
+answer from stored fragments (``include=`` options). Stored documents carry the renderer's
+:data:`~app.schemas.DOCUMENT_VERSION`; an out-of-date one is never served (the live path answers)
+and ``python -m app migrate`` renders it again (:func:`render_stale`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, delete, event, insert, or_, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, col, select
+
+from app.models import Article, ArticleDocument
+from app.models import Reference as ReferenceRow
+from app.schemas import DOCUMENT_VERSION, ArticlePublic, ReferencePublic
+from app.services.articles import full_articles, summary_of
+
+_PENDING = "documents.pending_articles"
+CHUNK = 200
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def strong_etag(body: str | bytes) -> str:
+    """The quoted strong ETag of a body: the same digest the HTTP caching middleware computes."""
+    data = body.encode() if isinstance(body, str) else body
+    return '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+
+
+def render_article(article: ArticlePublic) -> str:
+    return article.model_dump_json()
+
+
+def render_reference(reference: ReferencePublic) -> str:
+    return reference.model_dump_json()
+
+
+def render_reference_list(references: Iterable[ReferencePublic]) -> str:
+    return "[" + ",".join(render_reference(r) for r in references) + "]"
+
+
+def compose_article(body: str, *, references: str | None = None) -> str:
+    """The answer for one article from its stored JSON, with the included parts appended
+    (``references``, a JSON array). Languages and ``fields=`` apply after (app.api.languages)."""
+    if references is None:
+        return body
+    # body is a JSON object: its last character closes it.
+    return body[:-1] + ',"references":' + references + "}"
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def mark_articles(session: OrmSession, article_ids: Iterable[int]) -> None:
+    """Render these articles' documents before this session's transaction commits."""
+    session.info.setdefault(_PENDING, set()).update(article_ids)
+
+
+def render_pending(session: OrmSession) -> None:
+    """Render now what :func:`mark_articles` asked for (the commit hook calls this)."""
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        refresh(session, sorted(pending))
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _render_before_commit(session: OrmSession) -> None:
+    render_pending(session)
+
+
+def refresh(session: OrmSession, article_ids: Sequence[int]) -> None:
+    """Render and store the documents of these articles and of their references, from their rows.
+
+    Ids of articles that no longer exist only lose their documents (a deletion)."""
+    for start in range(0, len(article_ids), CHUNK):
+        _refresh_chunk(session, article_ids[start : start + CHUNK])
+
+
+def _refresh_chunk(session: OrmSession, article_ids: Sequence[int]) -> None:
+    assert isinstance(session, Session)
+    found, _total = full_articles(session, col(Article.id).in_(article_ids), references=True)
+    documents: list[dict[str, Any]] = []
+    reference_documents: list[dict[str, Any]] = []
+    for full in found:
+        rendered = [render_reference(r) for r in full.references]
+        body = render_article(full.public)
+        documents.append(
+            {
+                "article_id": full.public.id,
+                "version": DOCUMENT_VERSION,
+                "body": body,
+                "etag": strong_etag(body),
+                "summary": summary_of(full.row, full.public.title).model_dump_json(),
+                "reference_list": "[" + ",".join(rendered) + "]",
+                "reference_count": len(rendered),
+            }
+        )
+        reference_documents += [
+            {"reference_id": r.id, "document": text}
+            for r, text in zip(full.references, rendered, strict=True)
+        ]
+    session.execute(delete(ArticleDocument).where(col(ArticleDocument.article_id).in_(article_ids)))
+    if documents:
+        session.execute(insert(ArticleDocument), documents)
+    if reference_documents:
+        table: Any = ReferenceRow.__table__  # type: ignore[attr-defined]
+        session.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("reference_id"))
+            .values(document=bindparam("document")),
+            reference_documents,
+        )
+
+
+def render_stale(engine: Engine) -> int:
+    """Render every article whose document is missing or out of date, a chunk per transaction;
+    returns how many were rendered (``python -m app migrate`` runs this)."""
+    with Session(engine) as session:
+        stale = list(
+            session.exec(
+                select(col(Article.id))
+                .outerjoin(ArticleDocument, col(ArticleDocument.article_id) == col(Article.id))
+                .where(
+                    or_(
+                        col(ArticleDocument.article_id).is_(None),
+                        col(ArticleDocument.version) != DOCUMENT_VERSION,
+                    )
+                )
+                .order_by(col(Article.id))
+            )
+        )
+    for start in range(0, len(stale), CHUNK):
+        with Session(engine) as session, session.begin():
+            refresh(session, [article_id or 0 for article_id in stale[start : start + CHUNK]])
+    return len(stale)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    body: str
+    etag: str
+    reference_list: str | None
+    reference_count: int
+
+
+# Built once: a read binds its parameter and runs the cached compiled statement.
+_DOCUMENT = ArticleDocument.__table__.c  # type: ignore[attr-defined]
+_CURRENT = _DOCUMENT.version == DOCUMENT_VERSION
+_COLUMNS = (_DOCUMENT.body, _DOCUMENT.etag, _DOCUMENT.reference_count)
+_BY_ID = _DOCUMENT.article_id == bindparam("article_id")
+_BY_DOI = _DOCUMENT.article_id == (
+    select(col(Article.id)).where(col(Article.doi) == bindparam("doi")).scalar_subquery()
+)
+_STATEMENTS = {
+    (by_doi, references): sa_select(*_COLUMNS, *([_DOCUMENT.reference_list] if references else []))
+    .where(_BY_DOI if by_doi else _BY_ID)
+    .where(_CURRENT)
+    for by_doi in (False, True)
+    for references in (False, True)
+}
+
+
+def stored_article(
+    session: Session,
+    *,
+    article_id: int | None = None,
+    doi: str | None = None,
+    references: bool = False,
+) -> StoredArticle | None:
+    """The stored documents of one article, by id or DOI: one primary-key lookup. None when the
+    article does not exist or its document is not current (the caller answers from the rows)."""
+    statement = _STATEMENTS[doi is not None, references]
+    key = {"doi": doi} if doi is not None else {"article_id": article_id}
+    row = session.execute(statement, key).first()
+    if row is None:
+        return None
+    return StoredArticle(row[0], row[1], row[3] if references else None, row[2])
