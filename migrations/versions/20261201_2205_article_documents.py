@@ -5,7 +5,7 @@ every request. Existing databases get their documents from ``python -m app migra
 every article whose document is missing or was rendered by another renderer version.
 
 Revision ID: 2205
-Revises: 2150
+Revises: 2200
 Create Date: 2026-12-01 22:00:00
 """
 
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "2205"
-down_revision: str | None = "2150"
+down_revision: str | None = "2200"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
