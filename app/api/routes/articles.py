@@ -241,18 +241,20 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-_SIGNPOSTS: dict[str, str] = {}
+_SIGNPOSTS: dict[tuple[str, str, str | None], str] = {}
 SIGNPOSTS_CACHED = 4096
 
 
 def _stored_signposts(etag: str, body: str) -> str:
-    """The Signposting header of a stored document, by its ETag: a digest of the very bytes the
-    header is built from, so an entry can never be stale (settings are fixed per process)."""
-    found = _SIGNPOSTS.get(etag)
+    """The Signposting header of a stored document, by its ETag (a digest of the very bytes the
+    header is built from) and the settings it reads: an entry can never be stale."""
+    settings = get_settings()
+    key = (etag, settings.public_url, settings.license_url)
+    found = _SIGNPOSTS.get(key)
     if found is None:
         if len(_SIGNPOSTS) >= SIGNPOSTS_CACHED:
             _SIGNPOSTS.clear()
-        found = _SIGNPOSTS[etag] = article_signposts(ArticlePublic.model_validate_json(body))
+        found = _SIGNPOSTS[key] = article_signposts(ArticlePublic.model_validate_json(body))
     return found
 
 
