@@ -49,9 +49,11 @@ test: lint
 test-sqlite: install
 	$(PY) -m pytest -k "not postgresql" $(PYTEST_ARGS)
 
+# BENCH_ARGS=--quick for a check by hand (under three minutes); the full run writes RESULTS.md.
+BENCH_ARGS ?= --markdown bench/RESULTS.md
 bench: install
 	$(PY) bench/references.py
-	$(PY) bench/api.py --seconds 10
+	$(PY) bench/api.py $(BENCH_ARGS)
 
 model: install
 	$(PY) -m app.ingest.reference_model train

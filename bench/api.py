@@ -1,27 +1,49 @@
-"""Throughput and latency of the read API over a generated corpus, served by uvicorn.
+"""The serving benchmark: this API beside Datasette and the framework's ceiling, in one run.
 
-    .venv/bin/python bench/api.py [--seconds 10] [--concurrency 8] [--database-url URL]
+    .venv/bin/python bench/api.py [--quick] [--articles N] [--seconds S] [--rounds R]
 
-Builds a throwaway SQLite database (or uses DATABASE_URL-style --database-url, which must be empty)
-with the tests' generated corpus, starts `python -m app serve` on a free local port, then sends
-GET requests over a mix of endpoints from concurrent clients for a bounded time and prints
-requests per second and latency percentiles per endpoint. Loopback only; stops by itself.
+1. Builds the deterministic corpus (bench/corpus.py: 10,000 articles with 18 references each)
+   through the project's own write path (``store_record``, 100 articles per transaction) into a
+   fresh SQLite file and a fresh PostgreSQL database, and reports the load rate.
+2. Serves it: this API on SQLite and on PostgreSQL (``python -m app serve``, one worker),
+   Datasette on the same SQLite file (immutable, with an FTS5 table of reference text), and a
+   constant-body route inside this app (the bytes of one article's JSON: the framework's ceiling,
+   through the same middleware). Every server is pinned to core 0 with taskset; wrk runs on core 1
+   (``wrk -t1 -c16``), after a warm-up, for three interleaved rounds.
+3. Prints one table (median requests/s with the spread of the rounds, p50, p99, server RSS after
+   the run) and the ratios the targets are stated in; ``--markdown FILE`` writes the same as
+   bench/RESULTS.md.
+
+Loopback only; every server and the databases it made are removed at the end. ``--quick`` (1,000
+articles, one 4 s round, no warm-up beyond a second) finishes in under three minutes.
 """
 
+# ruff: noqa: E501  (tables of variants and report lines read best one per line)
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
+import platform
+import re
+import shutil
+import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,19 +51,65 @@ sys.path.insert(0, str(ROOT))
 
 from app.db import make_engine  # noqa: E402
 from app.services.loading import store_record  # noqa: E402
+from bench.corpus import SEARCH_WORDS, articles  # noqa: E402
 from tests.conftest import upgrade  # noqa: E402
-from tests.corpus import corpus  # noqa: E402
 
-ENDPOINTS = [
-    "/articles?limit=20",
-    "/articles?limit=1000",
-    "/articles?q=placenta&facets=year,lang,keyword&count=true",
-    "/articles/7",
-    "/articles/7/references",
-    "/references?doi=10.5555/cited.3",
-    "/keywords?lang=en",
-    "/articles/7?format=bibtex",
-]
+POSTGRES_ADMIN_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+SERVER_CORE = "0"
+CLIENT_CORE = "1"
+BATCH = 100
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def load(url: str, count: int) -> tuple[float, float]:
+    """Load the corpus through store_record; articles per wall second and per CPU second."""
+    upgrade(url)
+    engine = make_engine(url, pool_size=1)
+    records = list(articles(count))
+    started, cpu = time.perf_counter(), time.process_time()
+    for start in range(0, count, BATCH):
+        with Session(engine) as session, session.begin():
+            for record in records[start : start + BATCH]:
+                store_record(session, record)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    engine.dispose()
+    return count / wall, count / cpu
+
+
+def prepare_for_datasette(path: Path) -> None:
+    """Datasette's _search needs an FTS table it recognises: reference_fts over reference.raw."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute(
+            "CREATE VIRTUAL TABLE reference_fts USING fts5(raw, content='reference', "
+            "content_rowid='id')"
+        )
+        db.execute("INSERT INTO reference_fts(reference_fts) VALUES ('rebuild')")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute("PRAGMA journal_mode=DELETE")  # immutable mode reads the main file alone
+    finally:
+        db.close()
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# --------------------------------------------------------------------------- servers
 
 
 def free_port() -> int:
@@ -50,72 +118,335 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def client_loop(
-    client: httpx.AsyncClient, deadline: float, latencies: dict[str, list[float]], worker: int
-) -> None:
-    i = worker
-    while time.perf_counter() < deadline:
-        path = ENDPOINTS[i % len(ENDPOINTS)]
-        started = time.perf_counter()
-        response = await client.get(path)
-        response.raise_for_status()
-        latencies[path].append(time.perf_counter() - started)
-        i += 1
+@dataclass
+class Server:
+    name: str
+    base: str
+    process: subprocess.Popen[bytes]
+
+    def rss_mib(self) -> float:
+        """Resident memory of the server and its children (uvicorn serves in-process)."""
+        total = 0
+        for pid in [self.process.pid, *_children(self.process.pid)]:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            found = re.search(r"VmRSS:\s+(\d+) kB", status)
+            total += int(found.group(1)) if found else 0
+        return total / 1024
 
 
-async def run(base_url: str, seconds: float, concurrency: int) -> dict[str, list[float]]:
-    latencies: dict[str, list[float]] = {path: [] for path in ENDPOINTS}
-    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-        for path in ENDPOINTS:  # warm up
-            (await client.get(path)).raise_for_status()
-        deadline = time.perf_counter() + seconds
-        await asyncio.gather(
-            *(client_loop(client, deadline, latencies, w) for w in range(concurrency))
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(child) for child in found]
+
+
+@contextmanager
+def serve(name: str, command: list[str], env: dict[str, str], port: int) -> Iterator[Server]:
+    process = subprocess.Popen(
+        ["taskset", "-c", SERVER_CORE, *command],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                httpx.get(base + "/", timeout=1)
+                break
+            except httpx.HTTPError:
+                if process.poll() is not None:
+                    raise SystemExit(f"{name} exited with {process.returncode}") from None
+                time.sleep(0.1)
+        yield Server(name, base, process)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def api_server(name: str, url: str) -> tuple[str, list[str], dict[str, str], int]:
+    port = free_port()
+    env = {"DATABASE_URL": url, "PORT": str(port), "WORKERS": "1", "LOG_LEVEL": "warning"}
+    return name, [sys.executable, "-m", "app", "serve"], env, port
+
+
+def ceiling_server(url: str, body_file: Path) -> tuple[str, list[str], dict[str, str], int]:
+    port = free_port()
+    env = {
+        "DATABASE_URL": url,
+        "PORT": str(port),
+        "WORKERS": "1",
+        "LOG_LEVEL": "warning",
+        "BENCH_CONSTANT_BODY": str(body_file),
+    }
+    return "constant", [sys.executable, str(ROOT / "bench" / "ceiling.py")], env, port
+
+
+def datasette_server(path: Path) -> tuple[str, list[str], dict[str, str], int]:
+    port = free_port()
+    datasette = str(Path(sys.executable).parent / "datasette")
+    command = [datasette, "serve", "-i", str(path), "-p", str(port), "--setting",
+               "sql_time_limit_ms", "10000"]  # fmt: skip
+    return "datasette", command, {}, port
+
+
+# --------------------------------------------------------------------------- load generation
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One measured request mix: paths produced by a wrk Lua script, ``per_view`` requests
+    making one unit of what is reported (two for Datasette's article view)."""
+
+    name: str
+    server: str
+    lua: str
+    per_view: int = 1
+
+
+@dataclass
+class Measured:
+    rates: list[float] = field(default_factory=list)
+    p50: list[float] = field(default_factory=list)
+    p99: list[float] = field(default_factory=list)
+    errors: int = 0
+    rss: float = 0.0
+
+
+def lua_paths(paths: str, count: int) -> str:
+    """A wrk script cycling through pseudo-random ids: ``paths`` is a Lua expression of ``n``."""
+    return f"""
+local i = 0
+math.randomseed(20261201)
+request = function()
+  i = i + 1
+  local n = math.random(1, {count})
+  return wrk.format("GET", {paths})
+end
+"""
+
+
+def variants(count: int, database: str) -> list[Variant]:
+    words = "{" + ",".join(f'"{w}"' for w in SEARCH_WORDS) + "}"
+    search = f"local words = {words}\n"
+    doi = '"10.5555/bench." .. (n - 1)'
+    cited = '"/references?doi=10." .. (4000 + n % 1000) .. "/" .. (n - 1) .. ".0"'
+    return [
+        Variant("article view", "sqlite", lua_paths('"/articles/" .. n .. "?include=references"', count)),
+        Variant("article view", "datasette", lua_paths(
+            f'(i % 2 == 1) and ("/{database}/article/" .. n .. ".json?_shape=array") or '
+            f'("/{database}/reference.json?article_id=" .. n .. "&_shape=array")', count), 2),
+        Variant("article view", "postgresql", lua_paths('"/articles/" .. n .. "?include=references"', count)),
+        Variant("/articles/{id}", "sqlite", lua_paths('"/articles/" .. n', count)),
+        Variant("/articles/{id}", "postgresql", lua_paths('"/articles/" .. n', count)),
+        Variant("/articles/{id}", "constant", lua_paths('"/constant"', count)),
+        Variant("/articles/{id}/references", "sqlite", lua_paths('"/articles/" .. n .. "/references"', count)),
+        Variant("/articles/{id}/references", "postgresql", lua_paths('"/articles/" .. n .. "/references"', count)),
+        Variant("/articles?limit=100", "sqlite", lua_paths('"/articles?limit=100"', count)),
+        Variant("/articles?limit=100", "datasette", lua_paths(f'"/{database}/article.json?_shape=array&_size=100"', count)),
+        Variant("/articles?limit=100", "postgresql", lua_paths('"/articles?limit=100"', count)),
+        Variant("/references?q=WORD", "sqlite", search + lua_paths('"/references?limit=20&q=" .. words[n % #words + 1]', count)),
+        Variant("/references?q=WORD", "datasette", search + lua_paths(
+            f'"/{database}/reference.json?_shape=array&_size=20&_search=" .. words[n % #words + 1]', count)),
+        Variant("/references?q=WORD", "postgresql", search + lua_paths('"/references?limit=20&q=" .. words[n % #words + 1]', count)),
+        Variant("/references?doi=", "sqlite", lua_paths(cited, count)),
+        Variant("/references?doi=", "postgresql", lua_paths(cited, count)),
+        Variant("/articles/doi/{doi}", "sqlite", lua_paths('"/articles/doi/" .. ' + doi, count)),
+    ]  # fmt: skip
+
+
+def run_wrk(base: str, lua: str, seconds: float, scripts: Path) -> tuple[float, float, float, int]:
+    """Requests/s, p50 and p99 in ms, and non-2xx/socket errors of one wrk run."""
+    script = scripts / f"{uuid.uuid4().hex}.lua"
+    script.write_text(lua)
+    result = subprocess.run(
+        ["taskset", "-c", CLIENT_CORE, "wrk", "-t1", "-c16", f"-d{seconds:g}s", "--latency",
+         "-s", str(script), base],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    out = result.stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    percentiles = dict(re.findall(r"^\s+(50|99)\.000%\s+([\d.]+\w+)", out, re.MULTILINE))
+    errors = 0
+    for pattern in (r"Non-2xx or 3xx responses: (\d+)", r"Socket errors: .*?(\d+) timeout"):
+        found = re.search(pattern, out)
+        errors += int(found.group(1)) if found else 0
+    return rate, _ms(percentiles.get("50", "0ms")), _ms(percentiles.get("99", "0ms")), errors
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    print("wrk is missing: installing Debian's wrk (apt-get install -y wrk)", flush=True)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "apt-get", "install", "-y", "wrk"], check=True)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def report(
+    results: dict[tuple[str, str], Measured],
+    loads: dict[str, tuple[float, float]],
+    args: argparse.Namespace,
+    load_average: tuple[float, float, float],
+) -> str:
+    lines = []
+    rss = {
+        server: max(m.rss for (_, s), m in results.items() if s == server) for _, server in results
+    }
+    lines.append(f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Machine: {platform.node()}, "
+                 f"{os.cpu_count()} cores ({_cpu_model()}), Python {platform.python_version()}.")  # fmt: skip
+    lines.append(f"Load average before the run: {load_average[0]:.2f} {load_average[1]:.2f} "
+                 f"{load_average[2]:.2f}; after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + ".")  # fmt: skip
+    lines.append(f"Corpus: {args.articles:,} articles x 18 references; wrk -t1 -c16, {args.seconds:g} s "
+                 f"per run, {args.rounds} interleaved round(s); servers on core {SERVER_CORE}, wrk on core {CLIENT_CORE}.")  # fmt: skip
+    lines.append("")
+    lines.append("Load through store_record (100 articles per transaction):")
+    lines.append("")
+    for name, (wall, cpu) in loads.items():
+        lines.append(f"- {name}: {wall:.0f} articles/s ({cpu:.0f} per CPU-second of the loader)")
+    lines.append("")
+    lines.append(
+        "| endpoint | server | req/s (median) | spread | views/s | p50 ms | p99 ms | errors |"
+    )
+    lines.append("|---|---|---:|---:|---:|---:|---:|---:|")
+    for (endpoint, server), m in results.items():
+        median = statistics.median(m.rates)
+        spread = f"{min(m.rates):.0f}-{max(m.rates):.0f}"
+        per_view = 2 if (endpoint == "article view" and server == "datasette") else 1
+        lines.append(f"| {endpoint} | {server} | {median:.0f} | {spread} | {median / per_view:.0f} | "
+                     f"{statistics.median(m.p50):.2f} | {statistics.median(m.p99):.2f} | {m.errors} |")  # fmt: skip
+    lines.append("")
+    lines.append(
+        "Server RSS after the run (MiB): " + ", ".join(f"{s} {v:.0f}" for s, v in rss.items())
+    )
+    lines.append("")
+
+    def rate(endpoint: str, server: str) -> float:
+        m = results.get((endpoint, server))
+        if m is None:
+            return float("nan")
+        per_view = 2 if (endpoint == "article view" and server == "datasette") else 1
+        return statistics.median(m.rates) / per_view
+
+    ratios = [
+        ("article view (1 request) / Datasette article view (2 requests)", "article view", "sqlite", "datasette", 8.0),
+        ("/articles/{id} / constant-body route", "/articles/{id}", "sqlite", "constant", 0.6),
+        ("/articles?limit=100 / Datasette 100-row list", "/articles?limit=100", "sqlite", "datasette", 3.0),
+        ("/references?q= / Datasette _search", "/references?q=WORD", "sqlite", "datasette", 3.0),
+    ]  # fmt: skip
+    for endpoint in ("article view", "/articles/{id}", "/articles/{id}/references",
+                     "/articles?limit=100", "/references?q=WORD", "/references?doi="):  # fmt: skip
+        ratios.append(
+            (f"{endpoint}: PostgreSQL / SQLite", endpoint, "postgresql", "sqlite", 1 / 1.5)
         )
-    return latencies
+    lines.append("| ratio | value | target |")
+    lines.append("|---|---:|---:|")
+    for label, endpoint, mine, theirs, target in ratios:
+        value = rate(endpoint, mine) / rate(endpoint, theirs)
+        verdict = "met" if value >= target else "missed"
+        lines.append(f"| {label} | {value:.2f} | >= {target:.2f} ({verdict}) |")
+    sqlite_load = loads.get("SQLite", (0.0, 0.0))[0]
+    lines.append(f"| load into SQLite, articles/s | {sqlite_load:.0f} | >= 200 "
+                 f"({'met' if sqlite_load >= 200 else 'missed'}) |")  # fmt: skip
+    worst = max((v for s, v in rss.items() if s in {"sqlite", "postgresql"}), default=0.0)
+    lines.append(f"| API server RSS after the run, MiB | {worst:.0f} | <= 150 "
+                 f"({'met' if worst <= 150 else 'missed'}) |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+# --------------------------------------------------------------------------- main
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 articles, one short round")
+    parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--database-url")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--markdown", type=Path, help="also write the report to this file")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        upgrade(url)
-        engine = make_engine(url, pool_size=1)
-        with Session(engine) as session, session.begin():
-            for record in corpus():
-                store_record(session, record)
-        engine.dispose()
-        port = free_port()
-        env = {**os.environ, "DATABASE_URL": url, "PORT": str(port), "LOG_LEVEL": "warning"}
-        server = subprocess.Popen([sys.executable, "-m", "app", "serve"], cwd=ROOT, env=env)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(120):
-                try:
-                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.5)
-            latencies = asyncio.run(run(base, args.seconds, args.concurrency))
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    total = sum(len(v) for v in latencies.values())
-    print(
-        f"{url.split(':')[0]}: {total / args.seconds:.0f} requests/s over {args.seconds:.0f} s, "
-        f"{args.concurrency} concurrent clients, one uvicorn worker"
-    )
-    print(f"{'endpoint':58} {'n':>6} {'p50 ms':>8} {'p95 ms':>8}")
-    for path, values in latencies.items():
-        values.sort()
-        p95 = values[int(len(values) * 0.95) - 1] if values else 0.0
-        print(
-            f"{path:58} {len(values):6d} {statistics.median(values) * 1000:8.1f} {p95 * 1000:8.1f}"
-        )
+    if args.quick:
+        args.articles, args.seconds, args.rounds = min(args.articles, 1000), 4.0, 1
+    ensure_wrk()
+    load_average = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        tmp_dir = Path(tmp)
+        sqlite_path = tmp_dir / "bench.db"
+        sqlite_url = f"sqlite:///{sqlite_path}"
+        loads: dict[str, tuple[float, float]] = {}
+        print(f"loading {args.articles:,} articles into SQLite ...", flush=True)
+        loads["SQLite"] = load(sqlite_url, args.articles)
+        print(f"  {loads['SQLite'][0]:.0f} articles/s", flush=True)
+        postgres_url = None
+        if not args.no_postgres:
+            postgres_url = stack.enter_context(postgres_database())
+            print(f"loading {args.articles:,} articles into PostgreSQL ...", flush=True)
+            loads["PostgreSQL"] = load(postgres_url, args.articles)
+            print(f"  {loads['PostgreSQL'][0]:.0f} articles/s", flush=True)
+        # Datasette opens a copy, so its immutable mode and FTS table change nothing of ours.
+        datasette_path = tmp_dir / "bench_ds.db"
+        with sqlite3.connect(sqlite_path) as source, sqlite3.connect(datasette_path) as copy:
+            source.backup(copy)
+        prepare_for_datasette(datasette_path)
+        body_file = tmp_dir / "article.json"
+        specs = [api_server("sqlite", sqlite_url), datasette_server(datasette_path)]
+        if postgres_url:
+            specs.append(api_server("postgresql", postgres_url))
+        servers = {spec[0]: stack.enter_context(serve(*spec)) for spec in specs}
+        body_file.write_bytes(httpx.get(servers["sqlite"].base + "/articles/1").content)
+        servers["constant"] = stack.enter_context(serve(*ceiling_server(sqlite_url, body_file)))
+        todo = [v for v in variants(args.articles, datasette_path.stem) if v.server in servers]
+        results: dict[tuple[str, str], Measured] = {(v.name, v.server): Measured() for v in todo}
+        scripts = tmp_dir / "lua"
+        scripts.mkdir()
+        print("warming up ...", flush=True)
+        for variant in todo:
+            run_wrk(servers[variant.server].base, variant.lua, 1 if args.quick else 3, scripts)
+        for round_number in range(1, args.rounds + 1):
+            print(f"round {round_number}/{args.rounds} ...", flush=True)
+            for variant in todo:
+                rate, p50, p99, errors = run_wrk(
+                    servers[variant.server].base, variant.lua, args.seconds, scripts
+                )
+                measured = results[variant.name, variant.server]
+                measured.rates.append(rate)
+                measured.p50.append(p50)
+                measured.p99.append(p99)
+                measured.errors += errors
+                measured.rss = max(measured.rss, servers[variant.server].rss_mib())
+                print(f"  {variant.name:28} {variant.server:10} {rate:8.0f} req/s", flush=True)
+        text_report = report(results, loads, args, load_average)
+    print()
+    print(text_report)
+    if args.markdown:
+        args.markdown.write_text("# Benchmark results\n\n" + text_report + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

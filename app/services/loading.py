@@ -9,10 +9,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.ingest.ojs_page.identity import journal_url_key
@@ -165,20 +167,28 @@ def author_key(author: AuthorRecord) -> str:
     return f"name:{fold_spaces(author.family or '')}|{fold_spaces(author.given or '')}"
 
 
-def _upsert_author(session: Session, record: AuthorRecord) -> Author:
-    key = author_key(record)
-    author = session.exec(select(Author).where(col(Author.key) == key)).first()
-    if author is None:
-        author = Author(
-            key=key,
-            family=record.family,
-            given=record.given,
-            orcid=record.orcid,
-            family_folded=fold_spaces(record.family or ""),
-        )
-        session.add(author)
-        session.flush()
-    return author
+def _author_ids(session: Session, records: list[AuthorRecord]) -> list[int]:
+    """The stored author of each record, created when new: one lookup for all of them."""
+    keys = [author_key(record) for record in records]
+    found = dict(
+        session.execute(
+            sa_select(col(Author.key), col(Author.id)).where(col(Author.key).in_(set(keys)))
+        ).all()
+    )
+    for key, record in zip(keys, records, strict=True):
+        if key not in found:
+            found[key] = session.execute(
+                insert(Author)
+                .values(
+                    key=key,
+                    family=record.family,
+                    given=record.given,
+                    orcid=record.orcid,
+                    family_folded=fold_spaces(record.family or ""),
+                )
+                .returning(col(Author.id))
+            ).scalar_one()
+    return [found[key] for key in keys]
 
 
 def reference_columns(csl: dict[str, Any]) -> dict[str, Any]:
@@ -200,58 +210,69 @@ def reference_columns(csl: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _replace_children(session: Session, article_id: int, record: ArticleRecord) -> None:
+def _replace_children(
+    session: Session, article_id: int, record: ArticleRecord, parsed: Sequence[dict[str, Any]]
+) -> None:
+    """Rewrite the article's child rows: bulk statements, no ORM object per row (a page holds
+    dozens of them, and the unit of work made them the slowest part of a load)."""
     for table in (ArticleText, Keyword, Galley, ArticleAuthor):
         column: Any = table.article_id
         session.execute(delete(table).where(column == article_id))
-    for kind, texts in (("title", record.titles), ("abstract", record.abstracts)):
-        for position, (lang, text) in enumerate(texts.items()):
-            printed = record.abstracts_as_printed.get(lang) if kind == "abstract" else None
-            session.add(
-                ArticleText(
-                    article_id=article_id,
-                    kind=kind,
-                    lang=lang,
-                    position=position,
-                    text=text,
-                    text_as_printed=printed if printed != text else None,
-                )
-            )
+    texts = [
+        {
+            "article_id": article_id,
+            "kind": kind,
+            "lang": lang,
+            "position": position,
+            "text": text,
+            "text_as_printed": printed if printed != text else None,
+        }
+        for kind, localized in (("title", record.titles), ("abstract", record.abstracts))
+        for position, (lang, text) in enumerate(localized.items())
+        for printed in [record.abstracts_as_printed.get(lang) if kind == "abstract" else None]
+    ]
     # One running position across languages keeps both the printed order of the languages and
     # the order of the terms within each.
-    keywords = [(lang, term) for lang, terms in record.keywords.items() for term in terms]
-    for position, (lang, term) in enumerate(keywords):
-        session.add(
-            Keyword(
-                article_id=article_id,
-                lang=lang,
-                position=position,
-                term=term,
-                term_folded=fold_spaces(term),
-            )
+    keywords = [
+        {
+            "article_id": article_id,
+            "lang": lang,
+            "position": position,
+            "term": term,
+            "term_folded": fold_spaces(term),
+        }
+        for position, (lang, term) in enumerate(
+            (lang, term) for lang, terms in record.keywords.items() for term in terms
         )
-    for position, galley in enumerate(record.galleys):
-        session.add(
-            Galley(
-                article_id=article_id,
-                position=position,
-                label=galley.label,
-                locale=galley.locale,
-                url=galley.url,
-            )
-        )
+    ]
+    galleys = [
+        {
+            "article_id": article_id,
+            "position": position,
+            "label": galley.label,
+            "locale": galley.locale,
+            "url": galley.url,
+        }
+        for position, galley in enumerate(record.galleys)
+    ]
     # Authors count from 1, as references do and as readers number them (see docs/api.md).
-    for position, author_record in enumerate(record.authors, start=1):
-        author = _upsert_author(session, author_record)
-        session.add(
-            ArticleAuthor(
-                article_id=article_id,
-                position=position,
-                author_id=row_id(author),
-                affiliation=author_record.affiliation,
-            )
+    authors = [
+        {
+            "article_id": article_id,
+            "position": position,
+            "author_id": author_id,
+            "affiliation": author_record.affiliation,
+        }
+        for position, (author_record, author_id) in enumerate(
+            zip(record.authors, _author_ids(session, record.authors), strict=True), start=1
         )
-    _store_references(session, article_id, record.references)
+    ]
+    for table, rows in ((ArticleText, texts), (Keyword, keywords), (Galley, galleys)):
+        if rows:
+            session.execute(insert(table), rows)
+    if authors:
+        session.execute(insert(ArticleAuthor), authors)
+    _store_references(session, article_id, record.references, parsed)
     replace_documents(
         session,
         "search_article",
@@ -264,30 +285,46 @@ def _replace_children(session: Session, article_id: int, record: ArticleRecord) 
     )
 
 
-def _store_references(session: Session, article_id: int, raws: list[str]) -> None:
+def _store_references(
+    session: Session, article_id: int, raws: list[str], parsed: Sequence[dict[str, Any]]
+) -> None:
     """Update references in place by position, so their ids survive a reload of the page."""
-    existing = {
-        ref.position: ref
-        for ref in session.exec(select(Reference).where(col(Reference.article_id) == article_id))
-    }
-    stored = []
-    for position, raw in enumerate(raws, start=1):
-        csl = parse_reference(raw)
-        reference = existing.pop(position, None) or Reference(
-            article_id=article_id, position=position, raw=raw
+    existing = dict(
+        session.execute(
+            sa_select(col(Reference.position), col(Reference.id)).where(
+                col(Reference.article_id) == article_id
+            )
+        ).all()
+    )
+    rows: list[dict[str, Any]] = [
+        {"article_id": article_id, "position": position, "raw": raw, "csl": csl}
+        | reference_columns(csl)
+        for position, (raw, csl) in enumerate(zip(raws, parsed, strict=True), start=1)
+    ]
+    ids: dict[int, int] = {}
+    kept, new = [], []
+    for row in rows:
+        if row["position"] in existing:
+            ids[row["position"]] = existing.pop(row["position"])
+            kept.append(row | {"id": ids[row["position"]]})
+        else:
+            new.append(row)
+    if kept:
+        session.execute(update(Reference), kept)
+    if new:
+        inserted = session.execute(
+            insert(Reference).returning(
+                col(Reference.position), col(Reference.id), sort_by_parameter_order=True
+            ),
+            new,
         )
-        reference.raw = raw
-        reference.csl = csl
-        for name, value in reference_columns(csl).items():
-            setattr(reference, name, value)
-        session.add(reference)
-        stored.append(reference)
-    for stale in existing.values():
-        session.delete(stale)
-    session.flush()
-    delete_documents(session, "search_reference", [ref.id or 0 for ref in existing.values()])
-    documents = {ref.id or 0: document([ref.raw]) for ref in stored}
-    replace_documents(session, "search_reference", documents)
+        ids.update(dict(inserted.all()))  # type: ignore[arg-type]
+    stale = list(existing.values())
+    if stale:
+        session.execute(delete(Reference).where(col(Reference.id).in_(stale)))
+        delete_documents(session, "search_reference", stale)
+    documents_by_id = {ids[row["position"]]: document([row["raw"]]) for row in rows}
+    replace_documents(session, "search_reference", documents_by_id)
 
 
 def stored_article_for(session: Session, record: ArticleRecord) -> Article | None:
@@ -304,14 +341,21 @@ def stored_article_for(session: Session, record: ArticleRecord) -> Article | Non
 
 
 def store_record(
-    session: Session, record: ArticleRecord, *, article_id: int | None = None
+    session: Session,
+    record: ArticleRecord,
+    *,
+    article_id: int | None = None,
+    parsed: Sequence[dict[str, Any]] | None = None,
 ) -> LoadResult:
     """Insert or update the article a page describes (or article ``article_id``, which then
     takes the record's source URL). The caller owns the transaction; the write lock is taken
     first, and a change is recorded for the feed unless nothing changed.
 
     The article is found by its address, else by its DOI (saved before without its address);
-    its journal by any identifier the page gives, else the journal it already belongs to."""
+    its journal by any identifier the page gives, else the journal it already belongs to.
+
+    ``parsed`` is the CSL-JSON of each reference when the caller parsed them already (a bulk
+    loader parses in a pool of processes); otherwise they are parsed here."""
     lock_writes(session)
     if article_id is not None:
         article = session.get(Article, article_id)
@@ -363,7 +407,9 @@ def store_record(
     article.updated_at = utcnow()
     session.add(article)
     session.flush()
-    _replace_children(session, article.id or 0, record)
+    if parsed is None or len(parsed) != len(record.references):
+        parsed = [parse_reference(raw) for raw in record.references]
+    _replace_children(session, article.id or 0, record, parsed)
     session.flush()
     record_change(session, row_id(article), "created" if status == "created" else "updated")
     mark_articles(session, [row_id(article)])
