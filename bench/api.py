@@ -40,6 +40,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 from sqlalchemy import create_engine, text
@@ -236,7 +237,8 @@ end
 
 
 def variants(count: int, database: str) -> list[Variant]:
-    words = "{" + ",".join(f'"{w}"' for w in SEARCH_WORDS) + "}"
+    # Percent-encoded: Datasette's h11 refuses raw UTF-8 in a request target.
+    words = "{" + ",".join(f'"{quote(w)}"' for w in SEARCH_WORDS) + "}"
     search = f"local words = {words}\n"
     doi = '"10.5555/bench." .. (n - 1)'
     cited = '"/references?doi=10." .. (4000 + n % 1000) .. "/" .. (n - 1) .. ".0"'
