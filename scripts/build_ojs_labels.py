@@ -59,6 +59,8 @@ ROLES: dict[str, tuple[str, ...]] = {
         "journal.viewAllIssues", "user.login", "user.register", "common.search",
     ),
 }  # fmt: skip
+# Labels whose words name the page's UI language (one language only, e.g. "Annotatsiya" → uz).
+LANGUAGE_ROLES = ("abstract", "keywords", "references", "how_to_cite", "published", "authors")
 # Parts of the issue identification ("Vol. 8 No. 2 (2021)", "v. 12 n. 3 (2020)", "Том 8 № 2").
 ISSUE_PARTS = {"volume": "issue.vol", "number": "issue.no"}
 # Title of the galley viewer pages ("View of {$title}"): a PDF/HTML viewer, not a landing page.
@@ -138,6 +140,23 @@ def main(source: Path, output: Path = OUTPUT) -> None:
         lines.append(f"ISSUE_{part.upper()}_WORDS: tuple[str, ...] = (")
         lines.extend(_wrapped([repr(t) for t in texts], indent=4))
         lines.append(")")
+    by_text: dict[str, set[str]] = {}
+    for role in LANGUAGE_ROLES:
+        for key in ROLES[role]:
+            for locale, texts in labels.get(key, {}).items():
+                language = re.split(r"[_@-]", locale)[0].lower()
+                for text in texts:
+                    if "{$" not in text and fold(text):
+                        by_text.setdefault(fold(text), set()).add(language)
+    lines.append("# label → the one UI language that prints it (labels several languages share: absent)")
+    lines.append("LABEL_LANGUAGE: dict[str, str] = {")
+    lines.extend(
+        _wrapped(
+            [f"{t!r}: {next(iter(ls))!r}" for t, ls in sorted(by_text.items()) if len(ls) == 1],
+            indent=4,
+        )
+    )
+    lines.append("}")
     lines.append("VIEW_OF_PREFIXES: tuple[str, ...] = (")
     lines.extend(_wrapped([repr(t) for t in view_of], indent=4))
     lines.append(")")

@@ -20,19 +20,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "given + last word: a printed full name does not say where the family name starts"
         for page in ("07_es_landing_url_only.txt", "08_es_landing_34.html", "25_es_full_text.html")
     },
-    **{
-        (page, field): "Uzbek is not among the languages the detector knows"
-        for page in ("14_uz_landing_url_only.txt", "15_uz_landing_33.html")
-        for field in ("title", "abstract", "keywords")
-    },
-    **{
-        (page, field): "Indonesian is not among the languages the detector knows"
-        for page, fields in (
-            ("16_id_landing.txt", ("title", "abstract", "keywords")),
-            ("17_id_landing_34.html", ("title", "keywords")),
-        )
-        for field in fields
-    },
 }
 
 LOADING = [entry for entry in MANIFEST["pages"] if "fails" not in entry]

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from app.ingest.ojs_page.labels import inline_labels, issue_identification, label_role
+from app.ingest.ojs_page.labels import (
+    inline_labels,
+    issue_identification,
+    label_language,
+    label_role,
+    language_of,
+)
 from app.ingest.ojs_page.lines import split_inline_labels
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,3 +93,21 @@ def test_label_table_is_what_the_script_generates(tmp_path):
     build.main(SHARED_LABELS, output)
     generated = (ROOT / "app/ingest/ojs_page/label_table.py").read_text(encoding="utf-8")
     assert output.read_text(encoding="utf-8") == generated
+
+
+@pytest.mark.parametrize(
+    ("label", "language"),
+    [("Annotatsiya", "uz"), ("Referensi", "id"), ("Palavras-chave", "pt"), ("Abstract", None)],
+)
+def test_labels_of_one_language_name_the_page_language(label, language):
+    assert label_language(label) == language
+
+
+def test_the_ui_language_decides_only_what_the_detector_cannot_know():
+    uzbek = "Bolalarda temir tanqisligi anemiyasining tarqalishi va profilaktikasi"
+    english = "Iron deficiency anaemia in children: prevalence and prevention in schools"
+    portuguese = "Adesão ao tratamento da hipertensão arterial em unidades básicas de saúde"
+    assert language_of(uzbek, "uz") == "uz"
+    assert language_of(english, "uz") == "en"  # an English article on an Uzbek site
+    assert language_of(portuguese, "uz") == "pt"  # letters prove Portuguese
+    assert language_of(english, "pt") == "en"  # the detector knows Portuguese: no hint needed

@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborNode
 from app.ingest.languages import classify_language
 from app.ingest.ojs_page.authors import author_from_name, is_person_name
 from app.ingest.ojs_page.keywords import labelled_keywords, split_keywords
-from app.ingest.ojs_page.labels import label_role, view_of_title
+from app.ingest.ojs_page.labels import label_role, language_of, view_of_title
 from app.ingest.ojs_page.shapes import GALLEY_LINE, ORCID, galley_locale
 from app.ingest.ojs_page.text_page import parse_text
 from app.ingest.records import (
@@ -275,6 +275,8 @@ def parse_html(html: str, *, source_url: str | None = None) -> ArticleRecord:
     tree = HTMLParser(html)
     tags = meta_tags(tree)
     source_url = source_url or declared_url(tree)
+    root = tree.css_first("html")
+    ui_language = bcp47(root.attributes.get("lang") if root is not None else None)
     base: ArticleRecord | None
     try:
         base = parse_text(html_to_text(html), source_url=source_url)
@@ -288,7 +290,8 @@ def parse_html(html: str, *, source_url: str | None = None) -> ArticleRecord:
         base = None
     titles: dict[str, str] = {}
     for tag in _values(tags, "citation_title", "dc.title", "dc.title.alternative"):
-        titles.setdefault(tag.language or classify_language(tag.content) or "und", tag.content)
+        language = tag.language or language_of(tag.content, ui_language) or "und"
+        titles.setdefault(language, tag.content)
     if not titles:
         heading = _first_node(tree, "h1.page_title", ".page-header h1", "article h1", "h1")
         page_title = _text(tree.css_first("title"))
@@ -296,7 +299,7 @@ def parse_html(html: str, *, source_url: str | None = None) -> ArticleRecord:
         if base is not None and (not text or text in base.titles.values()):
             titles = base.titles
         elif text:
-            titles = {classify_language(text) or "und": text}
+            titles = {language_of(text, ui_language) or "und": text}
     if not titles:
         raise PageError("not an OJS article page: no citation_title meta tag and no title line")
     base = base or ArticleRecord(journal=JournalRecord(), titles=titles, source_url=source_url)
@@ -343,7 +346,7 @@ def parse_html(html: str, *, source_url: str | None = None) -> ArticleRecord:
                 keywords[tag.language or "und"].append(keyword)
     if untagged:
         # a list without xml:lang is one language: the whole list tells which
-        for language, terms in labelled_keywords(["; ".join(untagged)]).items():
+        for language, terms in labelled_keywords(["; ".join(untagged)], ui_language).items():
             keywords.setdefault(language, []).extend(
                 t for t in terms if t not in keywords.get(language, [])
             )
@@ -352,7 +355,7 @@ def parse_html(html: str, *, source_url: str | None = None) -> ArticleRecord:
         if block is not None:
             values = _block_paragraphs(block)
             keywords = (
-                labelled_keywords(values)
+                labelled_keywords(values, ui_language)
                 if any(re.search(r"[;,]", v) for v in values)
                 else split_keywords(values)
             )
@@ -363,7 +366,7 @@ def parse_html(html: str, *, source_url: str | None = None) -> ArticleRecord:
     if not printed:
         block = _block(tree, "abstract")
         for paragraph in _block_paragraphs(block) if block is not None else []:
-            printed.setdefault(classify_language(paragraph) or "und", paragraph)
+            printed.setdefault(language_of(paragraph, ui_language) or "und", paragraph)
     printed = printed or dict(base.abstracts_as_printed)
     repaired = {lang: repair_line_break_hyphens(text, lang) for lang, text in printed.items()}
 

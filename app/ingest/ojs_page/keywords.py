@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from app.ingest.languages import classify_language, orthography_language, script_of
+from app.ingest.ojs_page.labels import language_of
 from app.ingest.text import zipf_frequencies
 
 
-def labelled_keywords(lines: list[str]) -> dict[str, list[str]]:
+def labelled_keywords(lines: list[str], ui_language: str | None = None) -> dict[str, list[str]]:
     """Keywords printed after a label: OJS joins one language's list with its list separator
     (``, `` in most locales; ``;`` by many journals), so each line is one list in one language,
     decided from the whole list (single keywords are too short to tell apart)."""
@@ -17,7 +18,7 @@ def labelled_keywords(lines: list[str]) -> dict[str, list[str]]:
         terms = [t.strip(" .") for t in re.split(r"\s*[;,·]\s*|\s+-\s+", line) if t.strip(" .")]
         if not terms:
             continue
-        language = classify_language(", ".join(terms)) or "und"
+        language = language_of(", ".join(terms), ui_language) or "und"
         for term in terms:
             if term not in keywords.setdefault(language, []):
                 keywords[language].append(term)

@@ -11,12 +11,17 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from app.ingest.languages import SUPPORTED, classify_language, orthography_language, script_of
 from app.ingest.ojs_page.label_table import (
     ISSUE_NUMBER_WORDS,
     ISSUE_VOLUME_WORDS,
+    LABEL_LANGUAGE,
     LABELS,
     VIEW_OF_PREFIXES,
 )
+from app.ingest.text import zipf_frequencies
+
+_DETECTABLE = frozenset(SUPPORTED.values())
 
 # Headings journals write themselves (PDF-derived text, custom blocks), by the block they open.
 _JOURNAL_HEADINGS: dict[str, tuple[str, ...]] = {
@@ -145,6 +150,30 @@ def issue_identification() -> re.Pattern[str]:
         r"\((?P<year>(?:1[6-9]|20)\d{2})\)",
         re.IGNORECASE,
     )
+
+
+def label_language(text: str) -> str | None:
+    """The UI language a label's words belong to alone (``Annotatsiya`` → ``uz``), if any."""
+    return LABEL_LANGUAGE.get(fold(text)) if len(text) <= 120 else None
+
+
+def language_of(text: str, ui_language: str | None = None) -> str | None:
+    """The language of a title, abstract or keyword list, with the page's UI language as a hint.
+
+    The detector knows a fixed set of languages; for text in another one (Uzbek, Indonesian ...)
+    it guesses a neighbour. When the page's labels are in such a language, Latin text that no
+    letter assigns elsewhere and that is not English is taken to be in the UI's language.
+    """
+    detected = classify_language(text)
+    if not ui_language or ui_language == detected or ui_language in _DETECTABLE:
+        return detected
+    if script_of(text) != "Latin" or orthography_language(text) is not None:
+        return detected
+    words = [w.casefold() for w in re.findall(r"[^\W\d_]+", text[:1000])]
+    english = zipf_frequencies(set(words), "en") if words else {}
+    if words and sum(1 for w in words if english.get(w, 0.0) >= 3.0) >= 0.6 * len(words):
+        return detected
+    return ui_language
 
 
 def view_of_title(text: str) -> str | None:

@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.ingest.languages import classify_language
-from app.ingest.ojs_page.labels import inline_labels, issue_identification, label_role
+from app.ingest.ojs_page.labels import (
+    inline_labels,
+    issue_identification,
+    label_language,
+    label_role,
+)
 from app.ingest.ojs_page.shapes import (
     GALLEY_LINE,
     ISO_DATE,
@@ -70,6 +75,11 @@ class Page:
     published: date | None = None
     doi: str | None = None
     authors: list[AuthorRecord] = field(default_factory=list)
+    ui_languages: Counter[str] = field(default_factory=Counter)
+
+    def ui_language(self) -> str | None:
+        """The UI language the page's labels are in, when they say."""
+        return self.ui_languages.most_common(1)[0][0] if self.ui_languages else None
 
     def has_ojs_lines(self) -> bool:
         return any(line.kind not in {"text", "aside"} for line in self.lines)
@@ -129,6 +139,7 @@ def classify(text: str) -> Page:
                 page.lines.append(line)
                 if role is not None:
                     line.kind, line.value = "heading", role
+                    _count_language(page, piece)
                     continue
                 keys = LOCALE_KEY.findall(line.text)
                 if keys:
@@ -217,6 +228,7 @@ def _classify_line(page: Page, line: Line, repeated: Counter[str]) -> None:
         return
     if role:
         line.kind, line.value = "heading", role
+        _count_language(page, text)
         return
     issue = issue_identification().search(text)
     if (
@@ -239,6 +251,12 @@ def _classify_line(page: Page, line: Line, repeated: Counter[str]) -> None:
     shape = re.sub(r"\d+", "#", text)
     if repeated[shape] > 1 and re.search(r"\d", text) and not is_reference_like(text):
         line.kind = "footer"
+
+
+def _count_language(page: Page, label: str) -> None:
+    language = label_language(label)
+    if language:
+        page.ui_languages[language] += 1
 
 
 def _issue(match: re.Match[str]) -> IssueRecord:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from app.ingest.languages import classify_language
 from app.ingest.ojs_page.authors import authors_from_lines
 from app.ingest.ojs_page.fields import (
     after,
@@ -19,6 +18,7 @@ from app.ingest.ojs_page.fields import (
 from app.ingest.ojs_page.identity import parse_address
 from app.ingest.ojs_page.keywords import labelled_keywords, split_keywords
 from app.ingest.ojs_page.kinds import FULL_TEXT, kind_error, page_kind
+from app.ingest.ojs_page.labels import language_of
 from app.ingest.ojs_page.lines import Line, classify
 from app.ingest.records import ArticleRecord, JournalRecord, PageError
 from app.ingest.text import repair_line_break_hyphens
@@ -38,7 +38,8 @@ def parse_text(text: str, *, source_url: str | None = None) -> ArticleRecord:
             raise PageError("not an OJS article page: no title line, only running text")
         raise PageError("not an OJS article page: no article title found")
     title = title_line.text
-    title_language = classify_language(title) or "und"
+    ui_language = page.ui_language()
+    title_language = language_of(title, ui_language) or "und"
 
     rest = after(page, title_line)
     zone, zone_length = author_zone(rest)
@@ -58,7 +59,7 @@ def parse_text(text: str, *, source_url: str | None = None) -> ArticleRecord:
         )
     lines = keyword_lines(body, after_abstract + after_references)
     if "keywords" in page.roles() and any(re.search(r"[;,]", line) for line in lines):
-        keywords = labelled_keywords(lines)
+        keywords = labelled_keywords(lines, ui_language)
     else:
         keywords = split_keywords(lines)
     if full_text and "keywords" not in page.roles():
@@ -67,7 +68,7 @@ def parse_text(text: str, *, source_url: str | None = None) -> ArticleRecord:
     as_printed: dict[str, str] = {}
     repaired: dict[str, str] = {}
     for abstract in abstracts_printed:
-        language = classify_language(abstract) or "und"
+        language = language_of(abstract, ui_language) or "und"
         if language in as_printed:
             continue
         as_printed[language] = abstract
