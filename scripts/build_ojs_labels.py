@@ -148,7 +148,7 @@ def main(source: Path, output: Path = OUTPUT) -> None:
                 for text in texts:
                     if "{$" not in text and fold(text):
                         by_text.setdefault(fold(text), set()).add(language)
-    lines.append("# label → the one UI language that prints it (labels several languages share: absent)")
+    lines.append("# label → the one UI language that prints it (shared labels are absent)")
     lines.append("LABEL_LANGUAGE: dict[str, str] = {")
     lines.extend(
         _wrapped(

@@ -553,7 +553,7 @@ ISSUE_NUMBER_WORDS: tuple[str, ...] = (
     'Àir.', 'Հմր․', 'מספר', 'Br.', 'N.º', 'No.', 'Nr.', 'Nro', 'Zk.', 'zk:', 'čo.', 'Št.', 'Αρ.',
     'Бр.', 'عدد', '번호.', 'N.', 'No', 'Nr', 'S.', 'Số', 'n.', 'Ч.', '编号', '№', '号', '期',
 )
-# label → the one UI language that prints it (labels several languages share: absent)
+# label → the one UI language that prints it (shared labels are absent)
 LABEL_LANGUAGE: dict[str, str] = {
     'absztrakt': 'hu', 'aipuak nola egin': 'eu', 'almmuhuvvon': 'se', 'anahtar kelimeler': 'tr',
     'annotatsiya': 'uz', 'anotacija': 'lt', 'apstrakt': 'sr', 'argitaratua': 'eu',
