@@ -195,3 +195,36 @@ def stored_article(
     if row is None:
         return None
     return StoredArticle(row[0], row[1], row[3] if references else None, row[2])
+
+
+@dataclass(frozen=True, slots=True)
+class ListedArticle:
+    """An article's complete JSON (and reference list) for a list item that includes them."""
+
+    body: str
+    reference_list: str | None
+
+
+def stored_articles(
+    session: Session, article_ids: Sequence[int], *, references: bool = False
+) -> dict[int, ListedArticle]:
+    """The complete documents of these articles: one statement for the stored ones, three more
+    only when some are not stored yet (rendered from their rows, as the detail route does)."""
+    if not article_ids:
+        return {}
+    columns = [_DOCUMENT.article_id, _DOCUMENT.body]
+    if references:
+        columns.append(_DOCUMENT.reference_list)
+    rows = session.execute(
+        sa_select(*columns).where(_DOCUMENT.article_id.in_(list(article_ids))).where(_CURRENT)
+    ).all()
+    found = {row[0]: ListedArticle(row[1], row[2] if references else None) for row in rows}
+    missing = [article_id for article_id in article_ids if article_id not in found]
+    if missing:
+        live, _total = full_articles(session, col(Article.id).in_(missing), references=references)
+        for full in live:
+            found[full.public.id] = ListedArticle(
+                render_article(full.public),
+                render_reference_list(full.references) if references else None,
+            )
+    return found

@@ -6,11 +6,22 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import APIRouter, Path, Query, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import PagingDep, SessionDep
+from app.api.includes import (
+    MAX_CITED_ITEMS,
+    Complete,
+    IncludeListQuery,
+    Includes,
+    ItemFieldsQuery,
+    checked_includes,
+    citations,
+    compose_items,
+)
 from app.api.languages import (
     AcceptLanguageDep,
     FallbackQuery,
@@ -36,7 +47,7 @@ from app.api.responses import page_json, spliced_page
 from app.api.routes.changes import as_utc
 from app.api.routes.site import article_html, article_signposts
 from app.config import get_settings
-from app.errors import PROBLEM_RESPONSES, ProblemError
+from app.errors import PROBLEM_RESPONSES, ProblemError, invalid_parameter
 from app.exporters import Negotiated
 from app.schemas import ArticlePage, ArticlePublic, Page, ReferencePublic
 from app.services import articles as article_service
@@ -134,13 +145,22 @@ async def list_articles(
     order: OrderQuery = "asc",
     facets: FacetsQuery = None,
     count: CountQuery = False,
+    include: IncludeListQuery = None,
+    fields: ItemFieldsQuery = None,
 ) -> Response:
     """Articles matching every filter given, a page at a time, in a stable order.
 
     Follow `next_cursor` (or the `Link: rel="next"` header) for the next page; a cursor only
     works with the filters and sort it was issued for. `q` searches titles, abstracts and
-    keywords in every language.
+    keywords in every language. `include=` embeds authors, keywords, references or formatted
+    citations in each item and `fields=` picks any article field, so one request renders an
+    issue's table of contents (`?issue=1&fields=id,title,authors,pages,doi,galleys`).
     """
+    includes = checked_includes(include, fields)
+    if includes.styles and paging.limit > MAX_CITED_ITEMS:
+        raise invalid_parameter(
+            "limit", f"at most {MAX_CITED_ITEMS} with include=citation:… (formatting is work)"
+        )
     filters = ArticleFilters(
         journal=journal,
         issue=issue,
@@ -172,11 +192,16 @@ async def list_articles(
     # every match may take longer, so they run in the thread pool, never stalling other requests.
     heavy = q is not None or bool(chosen_facets) or count or keyword is not None
     listing = await run_in_threadpool(page) if heavy else page()
+    items = listing.items
+    if includes.fields or includes.complete:
+        items = await run_in_threadpool(
+            _complete_items, session, items, includes, language.with_lang(lang, fallback).lang
+        )
     body = spliced_page(
         ArticlePage(
             items=[], next_cursor=paging.next_cursor(listing.next_key, response), **listing.extras()
         ),
-        listing.items,
+        items,
         exclude_unset=True,
     )
     text, served = localized_text(body, language.with_lang(lang, fallback))
@@ -184,19 +209,42 @@ async def list_articles(
     return Response(text, media_type="application/json", headers=dict(response.headers))
 
 
+def _complete_items(
+    session: Session, summaries: Sequence[str], includes: Includes, lang: str | None
+) -> list[str]:
+    """List items with the parts and fields asked for, from the stored documents of the page:
+    one more statement whatever its size."""
+    parsed = [orjson.loads(summary) for summary in summaries]
+    documents: dict[int, Complete] = {}
+    if includes.complete:
+        stored = document_service.stored_articles(
+            session, [item["id"] for item in parsed], references=includes.references
+        )
+        documents = {
+            article_id: Complete(
+                orjson.loads(listed.body),
+                orjson.loads(listed.reference_list) if listed.reference_list else None,
+            )
+            for article_id, listed in stored.items()
+        }
+    items = compose_items(parsed, documents, includes, lang)
+    return [orjson.dumps(item).decode() for item in items]
+
+
 FieldsQuery = Annotated[
     str | None,
     Query(description="Comma-separated top-level fields to return, e.g. `id,title,doi`."),
 ]
 ARTICLE_FIELDS = tuple(ArticlePublic.model_fields)
-ARTICLE_INCLUDES = ("references",)
 IncludeQuery = Annotated[
     str | None,
     Query(
         max_length=200,
         description="Comma-separated parts to embed in the JSON: `references` (the ordered "
-        "reference list, as `/articles/{id}/references` items), so a page needs one request.",
-        examples=["references"],
+        "reference list, as `/articles/{id}/references` items) and `citation:<style>` (the "
+        "formatted citation in any style of `/styles`, under `citations`), so a page needs one "
+        "request. `authors` and `keywords` are always there.",
+        examples=["references,citation:apa,citation:gost"],
     ),
 ]
 
@@ -207,14 +255,21 @@ def _article_json(
     fields: Sequence[str],
     references: str | None,
     language: LanguagePreference,
+    styles: Sequence[str] = (),
 ) -> Response:
     """The answer from an article's JSON (stored, or rendered from its rows just now)."""
     headers = {"Vary": "Accept"}
     text = compose_article(body, references=references)
+    if styles:
+        cited = citations(ArticlePublic.model_validate_json(body), styles, language.lang)
+        text = text[:-1] + ',"citations":' + orjson.dumps(cited).decode() + "}"
+        fields = [*fields, "citations"] if fields else fields
     if fields and references is not None:
         fields = [*fields, "references"]  # fields= never removes an included part
     localized, served = localized_text(text, language, what="article", fields=fields)
-    if etag is not None and references is None and not fields and not language.asked:
+    if etag is not None and references is None and not styles and not fields and not (
+        language.asked
+    ):
         headers["ETag"] = etag  # the stored document as it is: its stored ETag holds
     response = Response(localized, media_type="application/json", headers=headers)
     mark_language(response, served)
@@ -271,16 +326,23 @@ async def _article_in_format(
     chosen = export.choose("article")
     as_json = is_default_json(chosen)
     chosen_fields = checked_list(fields, "fields", ARTICLE_FIELDS)
-    with_references = "references" in checked_list(include, "include", ARTICLE_INCLUDES)
+    includes = checked_includes(include, None)
+    with_references = includes.references
     if as_json:
         # The hot path: the stored document, one primary-key lookup, on the event loop.
         stored = document_service.stored_article(
             session, article_id=article_id, doi=doi, references=with_references
         )
         if stored is not None:
-            response = _article_json(
-                stored.body, stored.etag, chosen_fields, stored.reference_list, language
-            )
+            if includes.styles:  # formatting citations is CPU work: off the event loop
+                response = await run_in_threadpool(
+                    _article_json, stored.body, stored.etag, chosen_fields,
+                    stored.reference_list, language, includes.styles,
+                )
+            else:
+                response = _article_json(
+                    stored.body, stored.etag, chosen_fields, stored.reference_list, language
+                )
             response.headers["Link"] = _stored_signposts(stored.etag, stored.body)
             return response
     # No current stored document (missing, deleted, or rows older than the renderer), or
@@ -298,7 +360,10 @@ async def _article_in_format(
     signposts = article_signposts(article)
     if as_json:
         listed = render_reference_list(references) if with_references else None
-        response = _article_json(render_article(article), None, chosen_fields, listed, language)
+        response = await run_in_threadpool(
+            _article_json, render_article(article), None, chosen_fields, listed, language,
+            includes.styles,
+        )
     elif chosen.exporter.name == "html":
         response = await run_in_threadpool(
             article_html, article, references, language, style=export.style
