@@ -11,6 +11,7 @@ from sqlmodel import Session
 from app.config import get_settings
 from app.services.loading import LoadResult
 from app.services.tokens import create_token, revoke_token
+from tests.conftest import FIXTURES
 
 PROBLEM = "application/problem+json"
 SEED_URL = "https://mgpam.az/index.php/mgpam/article/view/62"
@@ -413,3 +414,19 @@ def test_an_oversized_body_is_413_before_it_is_read_whole(
     assert chunked.status_code == 413
     assert chunked.headers["content-type"] == PROBLEM
     assert client.get("/changes").json()["items"] == changes
+
+
+def test_a_page_naming_no_journal_is_a_422_until_its_address_is_given(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    """The loader's rule over HTTP: a logo-only page needs ?source_url= (it answered 500)."""
+    page = (FIXTURES / "ojs_pages" / "07_es_landing_url_only.txt").read_bytes()
+    headers = bearer(tokens["write"], **{"Content-Type": "text/plain; charset=utf-8"})
+    response = client.post("/articles", content=page, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
+    assert "source_url" in response.json()["detail"]
+    assert client.get("/articles").json()["items"] == []
+    url = "https://revistas.ejemplo.edu.co/index.php/rep/article/view/877"
+    response = client.post("/articles", params={"source_url": url}, content=page, headers=headers)
+    assert response.status_code == 201, response.text

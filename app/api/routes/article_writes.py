@@ -33,6 +33,7 @@ from app.services import references as reference_service
 from app.services.loading import (
     LoadResult,
     delete_article,
+    journal_identifiers,
     source_key,
     store_record,
     stored_article_for,
@@ -178,6 +179,14 @@ class ArticleBody:
             ) from None
         if record.source_url is None and stored is not None:
             record = dataclasses.replace(record, source_url=stored.source_url)
+        if not journal_identifiers(record.journal):
+            # The loader's rule: a page whose journal is only a logo needs its address.
+            raise ProblemError(
+                422,
+                "The page names no journal (no title, ISSN or journal address): "
+                "give the article's address with ?source_url=.",
+                title="No journal",
+            )
         return record
 
 
