@@ -79,11 +79,11 @@ class HttpCachingMiddleware:
     ) -> None:
         headers = MutableHeaders(raw=list(start["headers"]))
         status = start["status"]
+        compressed_here = False
         if status == 200:
             if self.max_age and "cache-control" not in headers:
                 headers["cache-control"] = f"public, max-age={self.max_age}"
             if "content-encoding" not in headers:
-                headers.add_vary_header("Accept-Encoding")
                 # A route serving a stored document sends the ETag stored with it (the same
                 # digest of the same body), which spares hashing the body on every request.
                 given = headers.get("etag", "")
@@ -91,9 +91,16 @@ class HttpCachingMiddleware:
                 if len(body) >= GZIP_MINIMUM and "gzip" in request.get("accept-encoding", ""):
                     body = gzip.compress(body, compresslevel=6, mtime=0)
                     headers["content-encoding"] = "gzip"
+                    compressed_here = True
                     etag = etag[:-1] + '-gzip"'
                 headers["etag"] = etag
                 headers["content-length"] = str(len(body))
+                # Starlette's GZipMiddleware (outermost, same minimum) adds Vary itself to a
+                # large body it passes on uncompressed; adding it here too sent it twice.
+                if compressed_here or is_head or len(body) < GZIP_MINIMUM:
+                    headers.add_vary_header("Accept-Encoding")
+                elif _etag_matches(request.get("if-none-match", ""), etag):
+                    headers.add_vary_header("Accept-Encoding")  # a 304 has no body to vary
             etag_value = headers.get("etag")
             if etag_value and _etag_matches(request.get("if-none-match", ""), etag_value):
                 kept = [(k, v) for k, v in headers.raw if k.decode() in NOT_MODIFIED_HEADERS]

@@ -90,8 +90,13 @@ def test_health_is_never_cached_and_names_the_schema_revision(client: TestClient
 
 def test_vary_is_sent_once(client: TestClient, seeded: LoadResult) -> None:
     for url in (f"/articles/{seeded.article_id}", f"/articles/{seeded.article_id}/references"):
-        response = client.get(url, headers={"Accept-Encoding": "gzip", "Origin": "https://x.org"})
-        assert len(response.headers.get_list("vary")) == 1, response.headers.get_list("vary")
+        for encoding in ("gzip", "identity"):
+            response = client.get(
+                url, headers={"Accept-Encoding": encoding, "Origin": "https://x.org"}
+            )
+            assert len(response.headers.get_list("vary")) == 1, response.headers.get_list("vary")
+            names = [name.strip().lower() for name in response.headers["vary"].split(",")]
+            assert len(names) == len(set(names)), response.headers["vary"]
 
 
 def test_library_and_error_logs_share_the_json_format(
@@ -115,3 +120,18 @@ def test_head_requests_are_counted_under_their_route(
     client.head(f"/articles/{seeded.article_id}")
     text = client.get("/metrics").text
     assert 'http_requests_total{method="HEAD",route="/articles/{article_id}",status="200"}' in text
+
+
+def test_a_304_and_a_head_still_vary_on_accept_encoding(
+    client: TestClient, seeded: LoadResult
+) -> None:
+    url = f"/articles/{seeded.article_id}/references"
+    first = client.get(url, headers={"Accept-Encoding": "identity"})
+    again = client.get(
+        url, headers={"Accept-Encoding": "identity", "If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304
+    head = client.head(url, headers={"Accept-Encoding": "identity"})
+    for response in (first, again, head):
+        names = [name.strip().lower() for name in response.headers["vary"].split(",")]
+        assert names.count("accept-encoding") == 1, response.headers["vary"]
