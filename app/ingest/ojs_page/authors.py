@@ -10,6 +10,7 @@ journal's word: a journal name, a heading or a sentence never becomes an author.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from app.ingest.ojs_page.labels import label_role
 from app.ingest.ojs_page.shapes import ORCID
@@ -20,6 +21,7 @@ _PARTICLES = frozenset(
     "de da do dos das del della der den di du la le van von ter ten bin binti ibn al el y e zu af "
     "mac".split()
 )
+_PARTICLE_WORDS = "|".join(sorted(_PARTICLES, key=len, reverse=True))
 # Words of institutions and publications, as stems, in the languages of OJS journals.
 _NOT_A_PERSON = re.compile(
     r"univers|институт|інститут|institu|college|colegio|hospit|госпитал|академ|akadem|academ|"
@@ -104,8 +106,18 @@ def names_on_line(text: str) -> list[str]:
     return []
 
 
-def author_from_name(name: str) -> AuthorRecord:
-    """Split a printed name into family and given names, as OJS and journals print them."""
+def author_from_name(
+    name: str, families: Iterable[tuple[str, str]] = ()
+) -> AuthorRecord:
+    """Split a printed name into family and given names, as OJS and journals print them.
+
+    OJS prints given name(s), then family name(s). Where the family name starts is known when
+    the page says it elsewhere (``families``: the family names its "How to cite" citation
+    prints, "García Márquez, M. J."); otherwise a name particle starts it ("João da Silva
+    Santos", "Rafael van der Berg"), else it is the last word. A family name of two words
+    without a particle ("Lucía Martínez Herrera") cannot be told from two given names
+    ("Andrés Felipe Rojas") by the name alone, and is then split at the last word.
+    """
     words = _clean(name).split()
     initials = [i for i, w in enumerate(words) if _INITIAL.match(w)]
     if initials and initials[0] > 0 and all(i > 0 for i in initials):
@@ -115,11 +127,46 @@ def author_from_name(name: str) -> AuthorRecord:
     if len(words) >= 3 and _PATRONYMIC.search(words[-1]):
         # "Иванов Иван Иванович": family, given name, patronymic
         return AuthorRecord(family=words[0], given=" ".join(words[1:]))
-    end = len(words) - 1
-    start = end
-    while start > 1 and words[start - 1].casefold() in _PARTICLES:
-        start -= 1
+    for start in range(1, len(words)):
+        family = " ".join(words[start:])
+        if any(_same_family(family, words[0], known) for known in families):
+            return AuthorRecord(family=family, given=" ".join(words[:start]))
+    start = len(words) - 1
+    particle = next(
+        (i for i in range(1, len(words) - 1) if words[i].casefold() in _PARTICLES), None
+    )
+    if particle is not None:
+        start = particle
     return AuthorRecord(family=" ".join(words[start:]), given=" ".join(words[:start]) or None)
+
+
+def _same_family(family: str, first_given: str, known: tuple[str, str]) -> bool:
+    """``known`` is (family, initials) from a citation: the same family name, and its first
+    initial is the first letter of the printed given name."""
+    known_family, known_initials = known
+    return family.casefold() == known_family.casefold() and (
+        not known_initials or known_initials[:1].casefold() == first_given[:1].casefold()
+    )
+
+
+# "García Márquez, M. J.", "da Silva Santos, J.", "SANTOS, J. da S.", "Петрова, И.": the
+# "Family, Initials" entries of a citation in APA, ABNT, GOST or Harvard style.
+_CITED_NAME = re.compile(
+    rf"(?:^|[,;&]\s*|\s(?:and|y|e|и|et|und|ve|və|dan)\s+)"
+    rf"(?P<family>(?:(?:{_PARTICLE_WORDS})\s+){{0,3}}[{_UPPER}][^\W\d_]*(?:[\s'’-]+[^\W\d_]+){{0,3}}),\s+"
+    rf"(?P<initials>(?:[{_UPPER}]\.\s?-?\s?)+(?:(?:da|de|do|dos|das|del|van|von|der)\s+[{_UPPER}]\.)?)"
+)
+_CITATION_YEAR = re.compile(r"\(\s*(?:1[6-9]|20)\d{2}[a-z]?\s*\)|(?<![\d.])(?:1[6-9]|20)\d{2}\.")
+
+
+def cited_families(citation: str) -> list[tuple[str, str]]:
+    """(family, initials) of the authors a "How to cite" citation lists before its year."""
+    year = _CITATION_YEAR.search(citation)
+    head = citation[: year.start()] if year else citation[:300]
+    return [
+        (normalize_spaces(m["family"]), m["initials"].strip())
+        for m in _CITED_NAME.finditer(head)
+    ]
 
 
 def _like_place(text: str) -> bool:
@@ -132,6 +179,25 @@ def _like_place(text: str) -> bool:
 def authors_from_names(names: str) -> list[AuthorRecord]:
     """Authors from a labelled line (``Authors: Given Family, Given Family``); order kept."""
     return [author_from_name(name) for name in names_on_line(names)]
+
+
+def with_cited_families(
+    authors: list[AuthorRecord], families: list[tuple[str, str]]
+) -> list[AuthorRecord]:
+    """Authors re-split where the page's citation says where their family names start."""
+    if not families:
+        return authors
+    out = []
+    for author in authors:
+        full = " ".join(part for part in (author.given, author.family) if part)
+        split = author_from_name(full, families)
+        if (split.given, split.family) != (author.given, author.family) and any(
+            _same_family(split.family or "", (split.given or " ").split()[0], known)
+            for known in families
+        ):
+            author = AuthorRecord(split.family, split.given, author.affiliation, author.orcid)
+        out.append(author)
+    return out
 
 
 def authors_from_lines(lines: list[str]) -> list[AuthorRecord]:

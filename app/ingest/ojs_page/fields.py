@@ -11,7 +11,7 @@ import re
 
 from app.ingest.languages import classify_language
 from app.ingest.ojs_page.authors import authors_from_lines, names_on_line
-from app.ingest.ojs_page.lines import Line, Page
+from app.ingest.ojs_page.lines import CONTENT_ROLES, Line, Page
 from app.ingest.ojs_page.shapes import (
     AUTHOR_START,
     DOI,
@@ -31,13 +31,17 @@ _ISSUE_LINE = re.compile(
 )
 
 
-def find_title(page: Page) -> Line | None:
-    """The article title: the first title-like content line before the abstract or references.
+def find_title(page: Page, citation: str = "") -> Line | None:
+    """The article title: the line the page's own citation cites, else the first title-like
+    content line before the abstract or references.
 
     Lines before an OJS breadcrumb are the site header; a title-like line followed by menu lines
     is the site's name, not the article's; prose at the very top of the page is skipped.
     """
     journal = {t.casefold() for t in page.journal_titles.values()}
+    cited = _cited_title(page, citation, journal)
+    if cited is not None:
+        return cited
     seen_structure = False
     grouped: dict[int, list[Line]] = {}
     lines_from = page.lines
@@ -83,6 +87,50 @@ def find_title(page: Page) -> Line | None:
     return None
 
 
+def citation_text(page: Page) -> str:
+    """The "How to cite" citation the page prints (citationStyleLanguage plugin), or ""."""
+    return " ".join(
+        line.text for line in page.lines if line.kind == "aside" and line.value == "how_to_cite"
+    )[:2000]
+
+
+def _cited_title(page: Page, citation: str, journal: set[str]) -> Line | None:
+    """The line that the page's citation names first: every citation style puts the article's
+    title before the journal's, and a page's header lines (journal, issue, section, menus) are
+    either not in it or come after the title in it."""
+    folded = citation.casefold()
+    best: tuple[int, Line] | None = None
+    for line in page.lines:
+        text = line.text
+        if line.kind != "text" or len(text) < 12 or text.casefold() in journal:
+            continue
+        position = folded.find(text.casefold())
+        if position < 0 or not is_title_like(text) or names_on_line(text):
+            continue
+        if best is None or position < best[0]:
+            best = (position, line)
+    return best[1] if best else None
+
+
+def container_title(page: Page, citation: str, title: Line | None) -> dict[str, str]:
+    """The journal's name, when a line of the page is what the citation prints right after the
+    article's title (its container: "Title. Journal Name, 9(1)")."""
+    if not citation or title is None:
+        return {}
+    position = citation.casefold().find(title.text.casefold())
+    if position < 0:
+        return {}
+    rest = citation[position + len(title.text) :].lstrip(" .?!”\"»").casefold()
+    for line in page.lines:
+        text = line.text
+        if line is title or line.kind not in {"text", "footer"} or len(text) < 8:
+            continue
+        if rest.startswith(text.casefold()) and rest[len(text) : len(text) + 1] in {",", ".", ""}:
+            language = classify_language(text) or "und"
+            return {language: text}
+    return {}
+
+
 def after(page: Page, start: Line) -> list[Line]:
     return page.lines[page.lines.index(start) + 1 :]
 
@@ -110,6 +158,20 @@ def author_zone(lines: list[Line]) -> tuple[list[str], int]:
             return zone, count
         zone.append(line.text)
     return zone, len(lines)
+
+
+def authors_before_abstract(lines: list[Line]) -> list[AuthorRecord]:
+    """Names among the text lines between the title and the abstract label, for themes that
+    print the galleys, published date or DOI between the title and the authors (bootstrap3)."""
+    texts: list[str] = []
+    for line in lines:
+        if line.kind == "heading" and line.value in CONTENT_ROLES:
+            return authors_from_lines(texts)
+        if line.kind == "text":
+            texts.append(line.text)
+        if len(texts) > 60:
+            break
+    return []
 
 
 def find_authors(lines: list[Line]) -> list[AuthorRecord]:
@@ -145,6 +207,8 @@ def _abstract_pieces(content: list[str]) -> list[str]:
     for index, text in enumerate(content):
         nxt = content[index + 1] if index + 1 < len(content) else ""
         short = len(text) < 200 and not text.rstrip().endswith((".", ";", ","))
+        if short and not nxt and pieces[-1] and pieces[-1][-1].endswith((".", "!", "?")):
+            break  # a heading after the last paragraph, on a page saved without blank lines
         if short and is_title_like(text) and len(nxt) >= 200 and pieces[-1]:
             pieces.append([])
             continue
@@ -168,9 +232,15 @@ def find_abstracts(
     abstracts: list[str] = []
     position = 0
     current: str | None = None
+    labelled_at = [
+        i for i, lines in enumerate(blocks)
+        if any(line.kind == "heading" and line.value == "abstract" for line in lines)
+    ]
     for position, lines in enumerate(blocks):
         content = [line for line in lines if line.kind == "text"]
         headings = [line.value for line in lines if line.kind == "heading"]
+        if not abstracts and labelled_at and position < labelled_at[0]:
+            continue  # a theme's sidebar (galleys, date, DOI) printed before the abstract label
         if headings:
             if abstracts and headings[-1] != "abstract":
                 return abstracts, position
@@ -301,13 +371,17 @@ def keyword_lines(blocks: list[list[Line]], after_references: int) -> list[str]:
             if line.kind == "heading" and line.value == "keywords":
                 rest: list[str] = []
                 for ln in block[position + 1 :]:
-                    if ln.kind != "text":
+                    if ln.kind != "text" or _sentence(ln.text):
                         break
                     rest.append(ln.text)
                 if rest:
                     return rest
                 following = next((b for b in blocks[index + 1 :] if b), [])
-                return [ln.text for ln in following if ln.kind == "text"]
+                for ln in following:
+                    if ln.kind != "text" or _sentence(ln.text):
+                        break
+                    rest.append(ln.text)
+                return rest
     for index, block in enumerate(blocks[after_references:], start=after_references):
         if any(line.kind in {"interface", "heading"} for line in block):
             return []
@@ -323,6 +397,12 @@ def keyword_lines(blocks: list[list[Line]], after_references: int) -> list[str]:
             return texts
         return []
     return []
+
+
+def _sentence(text: str) -> bool:
+    """A sentence (a licence line after the keywords), not a keyword list: many words, a final
+    stop and no list separator."""
+    return text.endswith(".") and len(text.split()) >= 6 and not re.search(r"[;,·]", text)
 
 
 def strip_doi(text: str) -> str | None:

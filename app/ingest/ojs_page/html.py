@@ -18,7 +18,8 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode
 
 from app.ingest.languages import classify_language
-from app.ingest.ojs_page.authors import author_from_name, is_person_name
+from app.ingest.ojs_page.authors import author_from_name, cited_families, with_cited_families
+from app.ingest.ojs_page.html_blocks import citation, dom_authors, site_name
 from app.ingest.ojs_page.keywords import labelled_keywords, split_keywords
 from app.ingest.ojs_page.labels import label_role, language_of, view_of_title
 from app.ingest.ojs_page.shapes import GALLEY_LINE, ORCID, galley_locale
@@ -117,10 +118,9 @@ def _meta_authors(tags: list[Meta]) -> list[AuthorRecord]:
         if tag.name == "citation_author":
             if "," in tag.content:
                 family, given = (part.strip() for part in tag.content.split(",", 1))
+                authors.append(AuthorRecord(family=family or None, given=given or None))
             else:
-                *given_parts, family = tag.content.split()
-                given = " ".join(given_parts)
-            authors.append(AuthorRecord(family=family or None, given=given or None))
+                authors.append(author_from_name(tag.content))
         elif authors and tag.name == "citation_author_institution":
             authors[-1] = replace(authors[-1], affiliation=authors[-1].affiliation or tag.content)
         elif authors and tag.name == "citation_author_orcid":
@@ -165,42 +165,6 @@ def _block_paragraphs(node: LexborNode) -> list[str]:
     return [p for p in paragraphs if p and not label_role(p)]
 
 
-def _dom_authors(tree: HTMLParser) -> list[AuthorRecord]:
-    """Authors from the page's author list: each entry's name, affiliation and ORCID."""
-    entries: list[LexborNode] = []
-    for selector in (
-        "ul.authors > li", ".authors .author", ".article-details-author", ".author-list > li",
-        "[class*=author-item]", "[class~=authors] > li",
-    ):  # the first shape the theme uses
-        entries = tree.css(selector)
-        if entries:
-            break
-    authors: list[AuthorRecord] = []
-    for entry in entries:
-        name = _first_node(entry, ".name", "[class*=name]", "strong", "a.author")
-        text = _text(name) if name is not None else _text(entry).split(",")[0]
-        if not is_person_name(text):
-            continue
-        author = author_from_name(text)
-        affiliation = _first_node(
-            entry, ".affiliation", "[class*=affiliation]", "[class*=institution]"
-        )
-        orcid_node = _first_node(entry, ".orcid", "[class*=orcid]", "a[href*='orcid.org']")
-        orcid = ORCID.search(
-            (orcid_node.attributes.get("href") or "") + " " + _text(orcid_node)
-            if orcid_node is not None
-            else ""
-        )
-        authors.append(
-            replace(
-                author,
-                affiliation=_text(affiliation) or None,
-                orcid=orcid["id"] if orcid else None,
-            )
-        )
-    return authors
-
-
 def _merged_authors(meta: list[AuthorRecord], dom: list[AuthorRecord]) -> list[AuthorRecord]:
     """Meta-tag authors, completed by the page's author list (ORCID, affiliation) when both
     list the same names in the same order."""
@@ -216,22 +180,6 @@ def _merged_authors(meta: list[AuthorRecord], dom: list[AuthorRecord]) -> list[A
         replace(m, affiliation=m.affiliation or d.affiliation, orcid=m.orcid or d.orcid)
         for m, d in zip(meta, dom, strict=True)
     ]
-
-
-def site_name(tree: HTMLParser) -> str | None:
-    """The journal's name in the site header: its text, or its logo's alt text (header.tpl)."""
-    for selector in (
-        ".pkp_site_name a.is_text", ".pkp_site_name img[alt]", ".navbar-brand img[alt]",
-        ".navbar-brand", "header [class*=logo] img[alt]",
-    ):
-        node = tree.css_first(selector)
-        if node is None:
-            continue
-        alt = node.attributes.get("alt") or ""
-        text = normalize_spaces(alt) if node.tag == "img" else _text(node)
-        if text and not label_role(text):
-            return text
-    return None
 
 
 def _dom_galleys(tree: HTMLParser) -> list[GalleyRecord]:
@@ -402,7 +350,10 @@ def parse_html(html: str, *, source_url: str | None = None) -> ArticleRecord:
         abstracts=repaired,
         abstracts_as_printed=printed,
         keywords=keywords or base.keywords,
-        authors=_merged_authors(_meta_authors(tags), _dom_authors(tree)) or base.authors,
+        authors=with_cited_families(
+            _merged_authors(_meta_authors(tags), dom_authors(tree)) or base.authors,
+            cited_families(citation(tree)),
+        ),
         galleys=galleys,
         references=references,
         doi=doi.lower().removeprefix("https://doi.org/") if doi else base.doi,

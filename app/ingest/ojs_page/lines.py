@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.ingest.languages import classify_language
+from app.ingest.ojs_page.dates import parse_date
 from app.ingest.ojs_page.labels import (
     inline_labels,
     issue_identification,
@@ -22,7 +23,6 @@ from app.ingest.ojs_page.labels import (
 )
 from app.ingest.ojs_page.shapes import (
     GALLEY_LINE,
-    ISO_DATE,
     ISSN_LINE,
     LOCALE_KEY,
     LOGO_KEY,
@@ -273,21 +273,6 @@ def add_title(titles: dict[str, str], title: str) -> None:
     titles.setdefault(language, title)
 
 
-def parse_date(text: str) -> date | None:
-    """A published date as OJS prints it: ISO (the default short format) or ``dd.mm.yyyy``."""
-    match = ISO_DATE.search(text)
-    try:
-        if match:
-            return date.fromisoformat(match["date"])
-        dotted = re.search(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)", text)
-        if dotted:
-            day, month, year = (int(part) for part in dotted.groups())
-            return date(year, month, day)
-    except ValueError:
-        return None
-    return None
-
-
 def _separate_structure(page: Page) -> None:
     """Give labels and interface lines blocks of their own; read the values labels introduce.
 
@@ -323,7 +308,7 @@ def _read_value(page: Page, line: Line, role: str) -> None:
         line.kind, line.value = "aside", role
     text = line.text
     if role == "published" and page.published is None:
-        page.published = parse_date(text)
+        page.published = parse_date(text, page.ui_language())
     elif role == "doi" and page.doi is None:
         doi = re.search(r"10\.\d{4,9}/\S+", text)
         if doi:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
-from app.ingest.ojs_page.authors import authors_from_lines
+from app.ingest.ojs_page.authors import authors_from_lines, cited_families, with_cited_families
 from app.ingest.ojs_page.fields import (
     after,
     author_zone,
+    authors_before_abstract,
+    citation_text,
+    container_title,
     drop_cut_off_reference,
     find_abstracts,
     find_references,
@@ -32,7 +35,8 @@ def parse_text(text: str, *, source_url: str | None = None) -> ArticleRecord:
     refused = kind_error(kind, page)
     if refused:
         raise PageError(refused)
-    title_line = find_title(page)
+    citation = citation_text(page)
+    title_line = find_title(page, citation)
     if title_line is None:
         if not page.has_ojs_lines():
             raise PageError("not an OJS article page: no title line, only running text")
@@ -43,7 +47,8 @@ def parse_text(text: str, *, source_url: str | None = None) -> ArticleRecord:
 
     rest = after(page, title_line)
     zone, zone_length = author_zone(rest)
-    authors = authors_from_lines(zone) or page.authors
+    authors = authors_from_lines(zone) or authors_before_abstract(rest) or page.authors
+    authors = with_cited_families(authors, cited_families(citation))
     body = paragraphs(rest[zone_length:])
     full_text = kind == FULL_TEXT
     labelled = "references" in page.roles() or full_text
@@ -77,7 +82,7 @@ def parse_text(text: str, *, source_url: str | None = None) -> ArticleRecord:
     locales = {galley.locale for galley in page.galleys if galley.locale}
     return ArticleRecord(
         journal=JournalRecord(
-            titles=page.journal_titles,
+            titles=page.journal_titles or container_title(page, citation, title_line),
             issn_print=page.issn_print,
             issn_online=page.issn_online,
         ),
