@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from app.ingest.identifiers import DOI_SPAN, find_isbn, find_pmcid, find_pmid, normalize_doi
-from app.ingest.references.patterns import DASH, normalize_space
+from app.ingest.references.patterns import DASH, normalize_space, page_range
 
 _URL = re.compile(r"(?:https?\s?:\s?//|www\.)\S+", re.IGNORECASE)  # "http ://" from PDF text
 
@@ -95,7 +95,7 @@ def cut_vancouver(text: str, item: dict[str, Any]) -> str:
     if match.group("iss") or match.group("sup"):
         item["issue"] = match.group("iss") or match.group("sup")
     if match.group("pages"):
-        item["page"] = re.sub(rf"\s*[{DASH}]\s*", "-", match.group("pages"))
+        item["page"] = page_range(match.group("pages"))
     # Keep the block for the tagger's context (it ends the journal title), split as AnyStyle
     # labels it: "2017;" "15(1):" "95."
     block = match.group("year") + "; " + match.group(0)[match.start("vol") - match.start():]

@@ -12,7 +12,7 @@ from typing import Any
 from app.ingest.identifiers import normalize_doi
 from app.ingest.references.names import name_of, parse_names
 from app.ingest.references.numbering import VOL_PREFIX, issued, parse_pages, parse_volume
-from app.ingest.references.patterns import DASH, REPEAT_MARK, normalize_space, year_of
+from app.ingest.references.patterns import REPEAT_MARK, normalize_space, page_range, year_of
 from app.ingest.references.titles import (
     clean_container,
     clean_title,
@@ -53,14 +53,11 @@ def _fill(segments: list[tuple[str, str]], item: dict[str, Any]) -> None:
             item["author"] = names
         if et_al:
             item["note"] = "et al."
-    if first("editor"):
-        editors, _ = parse_names(first("editor") or "")
-        if editors:
-            item["editor"] = editors
-    if first("translator"):
-        translators, _ = parse_names(first("translator") or "")
-        if translators:
-            item["translator"] = translators
+    for role in ("editor", "translator"):
+        segment = first(role)
+        people = parse_names(segment)[0] if segment else []
+        if people:
+            item[role] = people
     title_text = first("title") or ""
     container = first("journal") or first("container-title") or first("collection-title")
     if title_text and not container and "editor" not in item and title_before_publisher(segments):
@@ -102,7 +99,7 @@ def _fill(segments: list[tuple[str, str]], item: dict[str, Any]) -> None:
         if parsed.get("iss"):
             item["issue"] = parsed["iss"]
         if parsed.get("pages") and not first("pages"):
-            item["page"] = re.sub(rf"\s*[{DASH}]\s*", "-", parsed["pages"])
+            item["page"] = page_range(parsed["pages"])
         if parsed.get("year") and "issued" not in item:
             item["issued"] = {"date-parts": [[int(parsed["year"])]]}
         if not parsed:
@@ -122,7 +119,7 @@ def _fill(segments: list[tuple[str, str]], item: dict[str, Any]) -> None:
             parsed = parse_volume(pages)
             if parsed.get("vol") and parsed.get("pages"):
                 item["volume"] = parsed["vol"]
-                item["page"] = re.sub(rf"\s*[{DASH}]\s*", "-", parsed["pages"])
+                item["page"] = page_range(parsed["pages"])
                 if parsed.get("iss"):
                     item["issue"] = parsed["iss"]
     for label, key in (("publisher", "publisher"), ("location", "publisher-place"),

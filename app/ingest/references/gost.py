@@ -11,7 +11,7 @@ from typing import Any
 
 from app.ingest.references.names import parse_names
 from app.ingest.references.numbering import NO_PREFIX, VOL_PREFIX
-from app.ingest.references.patterns import DASH, YEAR
+from app.ingest.references.patterns import DASH, YEAR, page_range
 from app.ingest.references.titles import clean_container, clean_title
 
 _GOST_SERIAL = re.compile(
@@ -71,7 +71,7 @@ def parse_gost(text: str, item: dict[str, Any]) -> None:
         item["volume"] = vanc.group(1)
         if vanc.group(2):
             item["issue"] = vanc.group(2)
-        item["page"] = re.sub(rf"\s*[{DASH}]\s*", "-", vanc.group(3))
+        item["page"] = page_range(vanc.group(3))
         return
     for match in _GOST_SERIAL.finditer(tail):
         if match.group("vol") and "volume" not in item:
@@ -79,7 +79,7 @@ def parse_gost(text: str, item: dict[str, Any]) -> None:
         elif match.group("iss") and "issue" not in item:
             item["issue"] = match.group("iss")
         elif match.group("pages") and "page" not in item:
-            item["page"] = re.sub(rf"\s*[{DASH}]\s*", "-", match.group("pages"))
+            item["page"] = page_range(match.group("pages"))
 
 
 _GOST_PLACE = re.compile(

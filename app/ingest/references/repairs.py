@@ -15,6 +15,14 @@ from app.ingest.references.names import CORPORATE_WORDS, is_initials
 from app.ingest.references.patterns import DASH, REPEAT_MARK, YEAR
 
 
+def _relabel_run(labels: list[str], start: int, old: str, new: str) -> None:
+    """The run of ``old`` labels that starts at ``start`` (if any) relabelled ``new``."""
+    j = start
+    while j < len(labels) and labels[j] == old:
+        labels[j] = new
+        j += 1
+
+
 def _fix_title_boundary(tokens: list[str], labels: list[str]) -> list[str]:
     """A title ends at punctuation: when the tagger cut it mid-phrase ("Role | of HLA in X,"),
     give the container's words up to the next comma or full stop back to the title."""
@@ -61,10 +69,7 @@ def _fix_repeated_author(tokens: list[str], labels: list[str]) -> None:
         return
     if not REPEAT_MARK.match(tokens[0]):
         return
-    for i in range(1, len(tokens)):
-        if labels[i] != "author":
-            break
-        labels[i] = "title"
+    _relabel_run(labels, 1, "author", "title")
 
 
 _EDITOR_WORD = re.compile(r"^\(?(?:eds?|editors?|hrsg|hg|dir|éds?|ред)\.?\)?[.,:;]?$", re.I)
@@ -77,10 +82,7 @@ def _fix_editor_tail(tokens: list[str], labels: list[str]) -> None:
         return
     for i, token in enumerate(tokens[:-1]):
         if labels[i] == "editor" and labels[i + 1] == "editor" and _EDITOR_WORD.match(token):
-            j = i + 1
-            while j < len(tokens) and labels[j] == "editor":
-                labels[j] = "container-title"
-                j += 1
+            _relabel_run(labels, i + 1, "editor", "container-title")
             return
 
 
@@ -134,10 +136,7 @@ def _fix_after_et_al(tokens: list[str], labels: list[str]) -> None:
             and tokens[i].lower().rstrip(",;") in _ET_AL_END
             and tokens[i - 1].lower() in _ET_AL_START
         ):
-            j = i + 1
-            while j < len(tokens) and labels[j] == "author":
-                labels[j] = "title"
-                j += 1
+            _relabel_run(labels, i + 1, "author", "title")
             return
 
 
