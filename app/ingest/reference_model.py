@@ -4,9 +4,10 @@ Trained on AnyStyle's labelled references (``data/anystyle/train.xml``, BSD-2-Cl
 AnyStyle trains its parser: one label per whitespace token. Features are mostly about shape and
 punctuation, so that the model carries over to scripts and journals it never saw.
 
-    # writes app/ingest/data/references.crfsuite:
+    # writes app/ingest/data/references.crfsuite (`make model`):
     .venv/bin/python -m app.ingest.reference_model train
-    .venv/bin/python -m app.ingest.reference_model evaluate GOLD.json --out predictions.json
+
+Predictions of the whole parser for a gold file: ``bench/score_references.py GOLD.json --out FILE``.
 
 Training is deterministic (L-BFGS, fixed order, no sampling) and never reads the development set.
 """
@@ -14,7 +15,6 @@ Training is deterministic (L-BFGS, fixed order, no sampling) and never reads the
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import unicodedata
@@ -75,9 +75,6 @@ for _kind, _words in {
         LEXICON.setdefault(_w, _kind)
 
 _STRIP = "\"'“”‘’«»„()[]{}<>.,;:!?*"
-_SHAPE = str.maketrans(
-    {**dict.fromkeys("0123456789", "d")}
-)
 _YEAR = re.compile(r"^\(?\[?(1[5-9]\d\d|20\d\d)[a-z]?[\])]?[.,;:)]*$")
 _ROMAN = re.compile(r"^[ivxlcdm]+$", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[^\W\d_]\.?[-‐]?){1,3}[.,]*$")
@@ -99,16 +96,20 @@ def tokenize(text: str) -> list[str]:
     return [part for token in tokens for part in (split(token) if ")" in token else (token,))]
 
 
+def _shape_class(ch: str) -> str:
+    """``d`` for a digit, ``X``/``x`` for an upper/lower-case letter, else the character itself."""
+    if ch.isdigit():
+        return "d"
+    if ch.isalpha():
+        return "X" if ch.isupper() else "x"
+    return ch
+
+
 def shape(word: str) -> str:
     """Collapsed character classes: ``Smith,`` → ``Xx,``; ``1999)`` → ``d)``."""
     out: list[str] = []
     for ch in word:
-        if ch.isdigit():
-            c = "d"
-        elif ch.isalpha():
-            c = "X" if ch.isupper() else "x"
-        else:
-            c = ch
+        c = _shape_class(ch)
         if not out or out[-1] != c:
             out.append(c)
     return "".join(out)[:8]
@@ -119,13 +120,7 @@ class _ShapeTable(dict[int, str]):
     (bounded: past 4,096 characters new ones are classified but not stored)."""
 
     def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        if ch.isdigit():
-            cls = "d"
-        elif ch.isalpha():
-            cls = "X" if ch.isupper() else "x"
-        else:
-            cls = ch
+        cls = _shape_class(chr(code))
         if len(self) < 4096:
             self[code] = cls
         return cls
@@ -481,29 +476,13 @@ def tag(tokens: list[str]) -> list[str]:
     return model.tag(_known_features(tokens))
 
 
-def _evaluate(gold_path: Path, out_path: Path) -> None:
-    from app.ingest.references import parse_references
-
-    data = json.loads(gold_path.read_text(encoding="utf-8"))
-    gold = data["references"] if isinstance(data, dict) else data
-    items = parse_references([g["raw"] for g in gold])
-    out_path.write_text(json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"wrote {len(items)} predictions to {out_path}")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("train", help="train on data/anystyle/train.xml and the supplement")
-    ev = sub.add_parser("evaluate", help="write predictions for a gold file")
-    ev.add_argument("gold", type=Path)
-    ev.add_argument("--out", type=Path, default=Path("predictions.json"))
-    args = parser.parse_args(argv)
-    if args.command == "train":
-        train()
-        print(f"wrote {MODEL_PATH} ({MODEL_PATH.stat().st_size:,} bytes)")
-    else:
-        _evaluate(args.gold, args.out)
+    parser.parse_args(argv)
+    train()
+    print(f"wrote {MODEL_PATH} ({MODEL_PATH.stat().st_size:,} bytes)")
     return 0
 
 

@@ -14,14 +14,13 @@ import pytest
 
 from app.ingest.reference_model import tokenize
 from app.ingest.references import (
-    _move_glued_tail,
-    _split_quoted_title,
     clean_title,
     parse_names,
     parse_reference,
     parse_references,
     parse_volume,
 )
+from app.ingest.references.titles import move_glued_tail, split_quoted_title
 from tests.support.score_references import f1, load_gold, score
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -501,21 +500,21 @@ def test_vancouver_block_without_colon_or_with_supplement(raw: str, issue: str, 
 
 def test_quoted_title_run_into_its_container_is_split() -> None:
     printed = '"Who discovered the electron?" In Histories of the Electron'
-    assert _split_quoted_title(printed, None) == (
+    assert split_quoted_title(printed, None) == (
         '"Who discovered the electron?"', "In Histories of the Electron"
     )
     # a title that starts with a quoted phrase is left whole
-    assert _split_quoted_title("“Cogito” and its critics", "J") == ("“Cogito” and its critics", "J")
+    assert split_quoted_title("“Cogito” and its critics", "J") == ("“Cogito” and its critics", "J")
 
 
 def test_title_glued_to_the_next_field_gives_the_field_its_word() -> None:
-    assert _move_glued_tail("Fermionic gauge theories,Annals", "Phys.") == (
+    assert move_glued_tail("Fermionic gauge theories,Annals", "Phys.") == (
         "Fermionic gauge theories", "Annals Phys."
     )
-    assert _move_glued_tail("Matrix product states ,Phys", ".Rev .Lett") == (
+    assert move_glued_tail("Matrix product states ,Phys", ".Rev .Lett") == (
         "Matrix product states", "Phys .Rev .Lett"
     )
-    assert _move_glued_tail("A history of the U.S.A", None) == ("A history of the U.S.A", None)
+    assert move_glued_tail("A history of the U.S.A", None) == ("A history of the U.S.A", None)
 
 
 def test_open_access_chapter_in_commas_gives_book_and_editor() -> None:
