@@ -310,7 +310,8 @@ def parse_html(html: str, *, source_url: str | None = None) -> ArticleRecord:
 
     printed: dict[str, str] = {}
     for tag in _values(tags, "dc.description", "citation_abstract"):
-        printed.setdefault(tag.language or classify_language(tag.content) or "und", tag.content)
+        language = tag.language or language_of(tag.content, ui_language) or "und"
+        printed.setdefault(language, tag.content)
     if not printed:
         block = _block(tree, "abstract")
         for paragraph in _block_paragraphs(block) if block is not None else []:
