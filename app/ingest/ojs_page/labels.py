@@ -138,6 +138,18 @@ def inline_labels(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def label_prefix(text: str, role: str) -> str | None:
+    """The rest of a line that starts with a ``role`` label and no colon ("Yayımlanıb 12 mart
+    2021": the az ``semicolon`` pattern prints none), folded; None when it does not."""
+    if len(text) > 120:
+        return None
+    folded = fold(text)
+    for label in LABELS.get(role, ()):
+        if folded.startswith(label + " "):
+            return folded[len(label) + 1 :]
+    return None
+
+
 def is_whole_line_only(role: str) -> bool:
     return role in _WHOLE_LINE_ONLY
 
