@@ -21,6 +21,7 @@ from app.ingest.ojs_page.shapes import (
     is_prose,
     is_reference_like,
     is_title_like,
+    title_like_name,
 )
 from app.ingest.records import AuthorRecord
 
@@ -188,6 +189,22 @@ def container_title(page: Page, citation: str, title: Line | None) -> dict[str, 
         if rest.startswith(text.casefold()) and rest[len(text) : len(text) + 1] in {",", ".", ""}:
             language = classify_language(text) or "und"
             return {language: text}
+    return {}
+
+
+def header_journal(page: Page, title: Line | None) -> dict[str, str]:
+    """The journal's name when a running header right above the title names it (a line with a
+    journal's word: "Journal of …", "Revista …", "Вестник …")."""
+    if title is None:
+        return {}
+    index = page.lines.index(title)
+    for line in reversed(page.lines[max(0, index - 3) : index]):
+        if line.kind == "text":
+            if _JOURNAL_WORDS.search(line.text) and title_like_name(line.text):
+                return {classify_language(line.text) or "und": line.text}
+            return {}
+        if line.kind not in {"meta", "footer", "key"}:
+            return {}
     return {}
 
 
