@@ -38,7 +38,7 @@ _NOT_A_PERSON = re.compile(
     r"gymnas|lyceum|лицей|school|escola|article|artigo|artículo|статья|research|original|"
     r"editorial|review|обзор|introduction|abstract|summary|conclusion|secretar|municip|"
     r"saúde|salud|sağlık|prefeitura|governo|gobierno|ayuntamiento|conselho|consejo|"
-    r"hastane|fakülte|enstit|kementerian|dinas|balai|politeknik|"
+    r"hastane|fakülte|enstit|kementerian|dinas|balai|politeknik|author|guideline|"
     r"управлени|департамент|больниц|лікарн|поликлин|центр|комитет",
     re.IGNORECASE,
 )
