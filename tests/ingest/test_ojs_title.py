@@ -59,3 +59,15 @@ def test_a_title_that_names_a_journal_stays_the_title_when_the_authors_follow_it
     title = "Predatory journals and the review of open access publishing"
     text = "\n".join([title, "Maria Gonzalez", "Abstract", ABSTRACT, "References", REFERENCE])
     assert parse_page(text, source_url=URL).titles == {"en": title}
+
+
+def test_an_unlabelled_abstract_before_a_labelled_one_is_kept():
+    russian = (
+        "Длительный приём метформина связан со снижением всасывания витамина B12. Мы определили "
+        "уровень витамина B12 у 214 пациентов с сахарным диабетом 2 типа, получавших метформин "
+        "не менее двух лет. Дефицит витамина выявлен у 18% пациентов."
+    )
+    text = "\n\n".join([TITLE, "Maria Gonzalez", ABSTRACT, "Аннотация", russian, "References",
+                        REFERENCE])
+    record = parse_page(text, source_url=URL)
+    assert record.abstracts_as_printed == {"en": ABSTRACT, "ru": russian}

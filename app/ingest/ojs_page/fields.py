@@ -316,7 +316,12 @@ def find_abstracts(
     for position, lines in enumerate(blocks):
         content = [line for line in lines if line.kind == "text"]
         headings = [line.value for line in lines if line.kind == "heading"]
-        if not abstracts and labelled_at and position < labelled_at[0]:
+        if (
+            not abstracts
+            and labelled_at
+            and position < labelled_at[0]
+            and any(line.kind != "text" for line in lines)
+        ):
             continue  # a theme's sidebar (galleys, date, DOI) printed before the abstract label
         if headings:
             if abstracts and headings[-1] != "abstract":
