@@ -24,6 +24,7 @@ from app.ingest.ojs_page.labels import (
 )
 from app.ingest.ojs_page.shapes import (
     GALLEY_LINE,
+    HAS_YEAR,
     ISSN_LINE,
     LOCALE_KEY,
     LOGO_KEY,
@@ -194,7 +195,7 @@ def _site_name(page: Page) -> None:
 
 def _classify_line(page: Page, line: Line, repeated: Counter[str]) -> None:
     text = line.text
-    rest = label_prefix(text, "published")
+    rest = label_prefix(text, "published") if HAS_YEAR.search(text) else None
     published = parse_date(rest, page.ui_language()) if rest else None
     if published is not None:
         line.kind, line.value = "aside", "published"
