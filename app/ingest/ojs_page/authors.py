@@ -192,7 +192,7 @@ def with_cited_families(
         full = " ".join(part for part in (author.given, author.family) if part)
         split = author_from_name(full, families)
         if (split.given, split.family) != (author.given, author.family) and any(
-            _same_family(split.family or "", (split.given or " ").split()[0], known)
+            _same_family(split.family or "", (split.given or "").split(" ")[0], known)
             for known in families
         ):
             author = AuthorRecord(split.family, split.given, author.affiliation, author.orcid)

@@ -21,7 +21,7 @@ from app.ingest.ojs_page.shapes import ORCID
 from app.ingest.records import AuthorRecord
 from app.ingest.text import normalize_spaces
 
-_MAX_ENTRIES = 120  # a page lists a few dozen authors at most; the scan stays bounded
+_MAX_ENTRIES = 60  # a page lists a few dozen authors at most; the scan stays bounded
 
 
 def text_of(node: LexborNode | None) -> str:
@@ -101,7 +101,7 @@ def _structured_name(node: LexborNode) -> AuthorRecord | None:
 def _holds_other_entries(node: LexborNode, name: str) -> bool:
     """True when an author-classed element or list item inside ``node`` starts with another
     person's name: ``node`` is the list, not an entry."""
-    for inner in node.css("[class*=author], li")[:60]:
+    for inner in node.css("[class*=author], li")[:30]:
         first = next(iter(pieces(inner)), "")
         if first and first.casefold() != name and names_on_line(first):
             return True
