@@ -1,6 +1,7 @@
 """Build ``app/ingest/ojs_page/month_table.py``: month names in every OJS UI language, from CLDR.
 
-Usage: ``python scripts/build_ojs_months.py /path/to/shared/ojs/labels.json``
+Usage: ``python scripts/build_ojs_months.py [data/ojs/labels.json.gz]`` (PKP's ``labels.json``,
+gzipped or plain)
 
 OJS prints a published date with the journal's date format; formats with ``%B``/``%b`` (or the
 IntlDateFormatter patterns of OJS 3.4+) print the month's name in the UI language ("15 de março de
@@ -11,6 +12,7 @@ locales in PKP's translations (``labels.json``).
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import sys
@@ -21,7 +23,11 @@ import babel
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_month_names
 
-OUTPUT = Path(__file__).resolve().parents[1] / "app" / "ingest" / "ojs_page" / "month_table.py"
+ROOT = Path(__file__).resolve().parents[1]
+OUTPUT = ROOT / "app" / "ingest" / "ojs_page" / "month_table.py"
+SOURCE = ROOT / "data" / "ojs" / "labels.json.gz"
+if not SOURCE.exists():
+    SOURCE = ROOT.parent / "shared" / "ojs" / "labels.json"
 
 
 def fold(word: str) -> str:
@@ -30,7 +36,8 @@ def fold(word: str) -> str:
 
 
 def languages(labels_path: Path) -> list[str]:
-    data = json.loads(labels_path.read_text(encoding="utf-8"))
+    raw = labels_path.read_bytes()
+    data = json.loads(gzip.decompress(raw) if labels_path.suffix == ".gz" else raw)
     locales = {locale for translations in data["labels"].values() for locale in translations}
     return sorted({re.split(r"[_@-]", locale)[0].lower() for locale in locales})
 
@@ -78,4 +85,4 @@ def main(labels_path: Path, output: Path = OUTPUT) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/ojs/labels.json"))
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else SOURCE)

@@ -50,6 +50,43 @@ _LATIN_MARKERS: tuple[tuple[str, str], ...] = (
 _TURKIC_LETTERS = "ğıışĞİŞ"
 
 
+# Latin-script languages of many OJS journals that ``SUPPORTED`` lacks. A second detector over
+# them and the Latin languages of ``SUPPORTED`` (low-accuracy mode, about 10 MiB) is asked by the
+# page loader only for Latin text that no letter decides (``detect_wider_language``).
+WIDER: dict[Language, str] = {
+    Language.INDONESIAN: "id",
+    Language.MALAY: "ms",
+    Language.VIETNAMESE: "vi",
+    Language.CROATIAN: "hr",
+    Language.CZECH: "cs",
+    Language.ROMANIAN: "ro",
+    Language.HUNGARIAN: "hu",
+    Language.CATALAN: "ca",
+}
+_LATIN_SUPPORTED = tuple(lang for lang, tag in SUPPORTED.items() if tag not in {"ru", "uk", "kk"})
+
+
+@lru_cache(maxsize=1)
+def wider_detector() -> LanguageDetector:
+    return (
+        LanguageDetectorBuilder.from_languages(*_LATIN_SUPPORTED, *WIDER)
+        .with_low_accuracy_mode()
+        .build()
+    )
+
+
+def detect_wider_language(text: str, *, min_confidence: float = 0.6) -> str | None:
+    """BCP 47 tag of Latin ``text`` in one of the ``WIDER`` languages, when the wider detector
+    is confident of it; None otherwise (then ``classify_language`` decides)."""
+    text = text[:SAMPLE_CHARS]
+    if script_of(text) != "Latin":
+        return None
+    values = wider_detector().compute_language_confidence_values(text)
+    if not values or values[0].language not in WIDER or values[0].value < min_confidence:
+        return None
+    return WIDER[values[0].language]
+
+
 @lru_cache(maxsize=1)
 def detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*SUPPORTED).with_low_accuracy_mode().build()

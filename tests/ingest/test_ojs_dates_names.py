@@ -113,3 +113,50 @@ def test_journal_name_is_the_headers_link_home():
         '<a href="https://x.org/index.php/rsce/index"><img alt="Revista de Exemplo"></a></header>'
     )
     assert site_name(tree) == "Revista de Exemplo"
+
+
+def test_published_label_without_colon_before_a_date_in_words():
+    from app.ingest.ojs_page import parse_page
+
+    text = "\n".join([
+        "Ümumtəhsil məktəblərində inklüziv təhsilin tətbiqi problemləri", "Leyla Məmmədova",
+        "Xülasə",
+        "Məqalədə ümumtəhsil məktəblərində inklüziv təhsilin tətbiqi zamanı yaranan çətinliklər "
+        "araşdırılır. Tədqiqatda on iki məktəbin 140 müəllimi ilə sorğu aparılmışdır.",
+        "Yayımlanıb 12 mart 2021",
+        "Referanslar",
+        "Ainscow, M. (2005). Developing inclusive education systems. Journal of Educational "
+        "Change, 6(2), 109–124.",
+    ])
+    record = parse_page(text, source_url="https://x.az/index.php/tcj/article/view/1")
+    assert record.published == date(2021, 3, 12)
+
+
+def test_names_marked_up_in_parts_keep_their_family_names():
+    tree = LexborHTMLParser(
+        '<div class="contrib-group">'
+        '<span class="contrib"><span class="surname">Martínez Herrera</span>, '
+        '<span class="given-names">Lucía</span></span>'
+        '<span class="contrib"><span itemprop="givenName">Andrés Felipe</span> '
+        '<span itemprop="familyName">Rojas</span></span></div>'
+    )
+    assert [(a.given, a.family) for a in dom_authors(tree)] == [
+        ("Lucía", "Martínez Herrera"), ("Andrés Felipe", "Rojas")
+    ]
+
+
+def test_month_table_is_what_the_script_generates(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("months", root / "scripts/build_ojs_months.py")
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    if not build.SOURCE.exists():
+        pytest.skip("PKP's labels.json is neither in data/ojs nor beside the repository")
+    output = tmp_path / "month_table.py"
+    build.main(build.SOURCE, output)
+    generated = (root / "app/ingest/ojs_page/month_table.py").read_text(encoding="utf-8")
+    assert output.read_text(encoding="utf-8") == generated

@@ -38,7 +38,7 @@ _NOT_A_PERSON = re.compile(
     r"gymnas|lyceum|лицей|school|escola|article|artigo|artículo|статья|research|original|"
     r"editorial|review|обзор|introduction|abstract|summary|conclusion|secretar|municip|"
     r"saúde|salud|sağlık|prefeitura|governo|gobierno|ayuntamiento|conselho|consejo|"
-    r"hastane|fakülte|enstit|kementerian|dinas|balai|politeknik|"
+    r"hastane|fakülte|enstit|kementerian|dinas|balai|politeknik|author|guideline|"
     r"управлени|департамент|больниц|лікарн|поликлин|центр|комитет",
     re.IGNORECASE,
 )
@@ -192,7 +192,7 @@ def with_cited_families(
         full = " ".join(part for part in (author.given, author.family) if part)
         split = author_from_name(full, families)
         if (split.given, split.family) != (author.given, author.family) and any(
-            _same_family(split.family or "", (split.given or " ").split()[0], known)
+            _same_family(split.family or "", (split.given or "").split(" ")[0], known)
             for known in families
         ):
             author = AuthorRecord(split.family, split.given, author.affiliation, author.orcid)

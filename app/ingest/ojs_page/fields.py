@@ -21,6 +21,7 @@ from app.ingest.ojs_page.shapes import (
     is_prose,
     is_reference_like,
     is_title_like,
+    title_like_name,
 )
 from app.ingest.records import AuthorRecord
 
@@ -73,7 +74,10 @@ def find_title(page: Page, citation: str = "") -> Line | None:
                 seen_structure = True
                 continue
             if is_reference_like(line.text):
-                return None
+                if not _running_header(line, following):
+                    return None
+                seen_structure = True
+                continue
             nxt = following.get(id(line))
             site_name = nxt is not None and nxt.kind == "interface" and breadcrumb is None
             if (
@@ -82,9 +86,66 @@ def find_title(page: Page, citation: str = "") -> Line | None:
                 and not _ISSUE_LINE.match(line.text)
                 and is_title_like(line.text)
             ):
-                return line
+                return _below_running_header(line, following)
             seen_structure = True
     return None
+
+
+# Words of journal names, as stems: a running header above the title names the journal.
+_JOURNAL_WORDS = re.compile(
+    r"journal|jurnal|revista|revue|rivista|zeitschrift|dergi|вестник|вісник|журнал|bulletin|"
+    r"бюллетень|annals|proceedings|transactions|cuadernos|cadernos|acta\b|izvestiya|известия",
+    re.IGNORECASE,
+)
+
+
+def _running_header(line: Line, following: dict[int, Line]) -> bool:
+    """A reference-shaped line at the top that is a running header ("Revista X, v. 12, n. 2,
+    p. 45-60, 2023"): short, and the line after it is a title, not another reference."""
+    nxt = following.get(id(line))
+    return (
+        len(line.text) <= 160
+        and nxt is not None
+        and nxt.kind == "text"
+        and is_title_like(nxt.text)
+        and not is_reference_like(nxt.text)
+    )
+
+
+def _names_follow(line: Line, following: dict[int, Line]) -> bool:
+    nxt = following.get(id(line))
+    if nxt is not None and nxt.kind == "heading" and nxt.value == "authors":
+        return True
+    return nxt is not None and nxt.kind == "text" and bool(names_on_line(nxt.text))
+
+
+def _below_running_header(line: Line, following: dict[int, Line]) -> Line:
+    """The title, when ``line`` is a short running header above it: the journal's name, a
+    section heading in capitals ("ORIGINAL ARTICLE") or a line the page repeats. The title is
+    then the next title-like line (OJS prints the authors right after it). A line that the
+    authors follow is the title itself, whatever it says."""
+    if _names_follow(line, following):
+        return line
+    text = line.text
+    letters = [ch for ch in text if ch.isalpha()]
+    header_like = (
+        (letters and all(ch.isupper() for ch in letters) and len(text.split()) <= 6)
+        or _JOURNAL_WORDS.search(text) is not None
+    )
+    if not header_like:
+        return line
+    nxt = following.get(id(line))
+    for _ in range(3):
+        if nxt is None:
+            break
+        if nxt.kind == "text":
+            if is_title_like(nxt.text) and not is_prose(nxt.text) and not names_on_line(nxt.text):
+                return nxt
+            break
+        if nxt.kind not in {"meta", "footer", "key"}:
+            break
+        nxt = following.get(id(nxt))
+    return line
 
 
 def citation_text(page: Page) -> str:
@@ -128,6 +189,22 @@ def container_title(page: Page, citation: str, title: Line | None) -> dict[str, 
         if rest.startswith(text.casefold()) and rest[len(text) : len(text) + 1] in {",", ".", ""}:
             language = classify_language(text) or "und"
             return {language: text}
+    return {}
+
+
+def header_journal(page: Page, title: Line | None) -> dict[str, str]:
+    """The journal's name when a running header right above the title names it (a line with a
+    journal's word: "Journal of …", "Revista …", "Вестник …")."""
+    if title is None:
+        return {}
+    index = page.lines.index(title)
+    for line in reversed(page.lines[max(0, index - 3) : index]):
+        if line.kind == "text":
+            if _JOURNAL_WORDS.search(line.text) and title_like_name(line.text):
+                return {classify_language(line.text) or "und": line.text}
+            return {}
+        if line.kind not in {"meta", "footer", "key"}:
+            return {}
     return {}
 
 
@@ -239,7 +316,12 @@ def find_abstracts(
     for position, lines in enumerate(blocks):
         content = [line for line in lines if line.kind == "text"]
         headings = [line.value for line in lines if line.kind == "heading"]
-        if not abstracts and labelled_at and position < labelled_at[0]:
+        if (
+            not abstracts
+            and labelled_at
+            and position < labelled_at[0]
+            and any(line.kind != "text" for line in lines)
+        ):
             continue  # a theme's sidebar (galleys, date, DOI) printed before the abstract label
         if headings:
             if abstracts and headings[-1] != "abstract":

@@ -1,12 +1,12 @@
 """OJS pages saved as HTML, in any theme: meta tags first, then the visible blocks.
 
 OJS's Google Scholar and Dublin Core plugins fill ``citation_*`` and ``DC.*`` meta tags from the
-article itself, so they win. What they lack comes from the page's blocks: the default theme marks
-them ``section.item.<block>`` (article_details.tpl); other themes (bootstrap3, healthSciences,
-immersion, manuscript, pragma, classic) keep OJS's words in their class names (``authors``,
-``abstract``, ``keywords``, ``references``, ``galley``), so blocks are found by those words, and
-the rest is read from the page's visible text by the text loader.
-"""
+article itself, so they win. What they lack comes from the page itself, read the same way in
+every theme (default, bootstrap3, healthSciences, immersion, manuscript, pragma, classic): the
+author entries, the journal's name and the citation by structure (``html_blocks``); abstract,
+keywords and references by the OJS words themes keep in their class names; and everything else
+(title, labelled values, the blocks a theme names otherwise) from the page's visible text, by
+the text loader and OJS's translated labels."""
 
 from __future__ import annotations
 
@@ -310,7 +310,8 @@ def parse_html(html: str, *, source_url: str | None = None) -> ArticleRecord:
 
     printed: dict[str, str] = {}
     for tag in _values(tags, "dc.description", "citation_abstract"):
-        printed.setdefault(tag.language or classify_language(tag.content) or "und", tag.content)
+        language = tag.language or language_of(tag.content, ui_language) or "und"
+        printed.setdefault(language, tag.content)
     if not printed:
         block = _block(tree, "abstract")
         for paragraph in _block_paragraphs(block) if block is not None else []:

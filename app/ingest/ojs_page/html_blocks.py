@@ -21,7 +21,7 @@ from app.ingest.ojs_page.shapes import ORCID
 from app.ingest.records import AuthorRecord
 from app.ingest.text import normalize_spaces
 
-_MAX_ENTRIES = 120  # a page lists a few dozen authors at most; the scan stays bounded
+_MAX_ENTRIES = 60  # a page lists a few dozen authors at most; the scan stays bounded
 
 
 def text_of(node: LexborNode | None) -> str:
@@ -47,14 +47,22 @@ def dom_authors(tree: HTMLParser) -> list[AuthorRecord]:
     """
     nodes = tree.css("[class*=author]")[:_MAX_ENTRIES]
     nodes += [li for node in nodes for li in node.css("li")][:_MAX_ENTRIES]
+    # names marked up in parts (JATS-made HTML galleys, schema.org): their holder is an entry
+    nodes += [
+        node.parent for node in tree.css(_FAMILY)[:_MAX_ENTRIES] if node.parent is not None
+    ]
     order: list[str] = []
     found: dict[str, AuthorRecord] = {}
     for node in nodes:
         parts = pieces(node)
-        if not parts or not is_person_name(parts[0]):
+        structured = _structured_name(node)
+        if structured is not None:
+            name = f"{structured.given or ''} {structured.family}".strip()
+            parts = [name, *parts[1:]] if len(parts) > 1 else [name]
+        elif not parts or not is_person_name(parts[0]):
             continue
         key = normalize_spaces(parts[0]).casefold()
-        if _holds_other_entries(node, key):
+        if structured is None and _holds_other_entries(node, key):
             continue  # a list of several authors, not one entry
         orcid = _orcid(node, parts)
         affiliation = next(
@@ -65,7 +73,7 @@ def dom_authors(tree: HTMLParser) -> list[AuthorRecord]:
             ),
             None,
         )
-        author = found.get(key) or author_from_name(parts[0])
+        author = found.get(key) or structured or author_from_name(parts[0])
         found[key] = AuthorRecord(
             author.family, author.given, author.affiliation or affiliation, author.orcid or orcid
         )
@@ -74,10 +82,26 @@ def dom_authors(tree: HTMLParser) -> list[AuthorRecord]:
     return [found[key] for key in order]
 
 
+_FAMILY = "[class*=surname], [itemprop=familyName], [class~=family-name]"
+_GIVEN = "[class*=given], [itemprop=givenName]"
+
+
+def _structured_name(node: LexborNode) -> AuthorRecord | None:
+    """Family and given names where the markup says which is which (one name only)."""
+    families = node.css(_FAMILY)
+    if len(families) != 1:
+        return None
+    family = text_of(families[0])
+    given = text_of(node.css_first(_GIVEN))
+    if not family or len(family) > 80:
+        return None
+    return AuthorRecord(family=family, given=given or None)
+
+
 def _holds_other_entries(node: LexborNode, name: str) -> bool:
     """True when an author-classed element or list item inside ``node`` starts with another
     person's name: ``node`` is the list, not an entry."""
-    for inner in node.css("[class*=author], li")[:60]:
+    for inner in node.css("[class*=author], li")[:30]:
         first = next(iter(pieces(inner)), "")
         if first and first.casefold() != name and names_on_line(first):
             return True

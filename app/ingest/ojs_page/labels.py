@@ -11,7 +11,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from app.ingest.languages import SUPPORTED, classify_language, orthography_language, script_of
+from app.ingest.languages import (
+    SUPPORTED,
+    classify_language,
+    detect_wider_language,
+    orthography_language,
+    script_of,
+)
 from app.ingest.ojs_page.label_table import (
     ISSUE_NUMBER_WORDS,
     ISSUE_VOLUME_WORDS,
@@ -132,6 +138,18 @@ def inline_labels(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def label_prefix(text: str, role: str) -> str | None:
+    """The rest of a line that starts with a ``role`` label and no colon ("Yayımlanıb 12 mart
+    2021": the az ``semicolon`` pattern prints none), folded; None when it does not."""
+    if len(text) > 120:
+        return None
+    folded = fold(text)
+    for label in LABELS.get(role, ()):
+        if folded.startswith(label + " "):
+            return folded[len(label) + 1 :]
+    return None
+
+
 def is_whole_line_only(role: str) -> bool:
     return role in _WHOLE_LINE_ONLY
 
@@ -160,20 +178,52 @@ def label_language(text: str) -> str | None:
 def language_of(text: str, ui_language: str | None = None) -> str | None:
     """The language of a title, abstract or keyword list, with the page's UI language as a hint.
 
-    The detector knows a fixed set of languages; for text in another one (Uzbek, Indonesian ...)
-    it guesses a neighbour. When the page's labels are in such a language, Latin text that no
-    letter assigns elsewhere and that is not English is taken to be in the UI's language.
+    Letters decide first (Cyrillic, ə, ł ...; Uzbek's oʻ/gʻ). The main detector knows a fixed
+    set of languages and guesses a neighbour for others: Latin text it does not call English is
+    also put to a wider detector (Indonesian, Malay, Vietnamese, Croatian, Czech, Romanian,
+    Hungarian, Catalan), whose confident answer wins; Indonesian and Malay, which it confuses,
+    follow the UI when the UI is one of them. Text in a language neither knows (Uzbek without
+    oʻ, Kazakh in Latin ...) takes the UI's language when the UI is such a language and the
+    text is not English.
     """
+    if script_of(text) == "Latin" and _UZBEK_LATIN.search(text):
+        return "uz"
+    if script_of(text) == "Cyrillic" and _uzbek_cyrillic(text.lower(), ui_language):
+        return "uz"
     detected = classify_language(text)
+    if script_of(text) == "Latin" and orthography_language(text) is None:
+        wider = detect_wider_language(text)
+        if wider is not None and not (detected == "en" and _english(text)):
+            return ui_language if wider in _MALAY_PAIR and ui_language in _MALAY_PAIR else wider
     if not ui_language or ui_language == detected or ui_language in _DETECTABLE:
         return detected
     if script_of(text) != "Latin" or orthography_language(text) is not None:
         return detected
+    return detected if _english(text) else ui_language
+
+
+def _english(text: str) -> bool:
+    """Most of the words are common English words."""
     words = [w.casefold() for w in re.findall(r"[^\W\d_]+", text[:1000])]
     english = zipf_frequencies(set(words), "en") if words else {}
-    if words and sum(1 for w in words if english.get(w, 0.0) >= 3.0) >= 0.6 * len(words):
-        return detected
-    return ui_language
+    return bool(words) and sum(1 for w in words if english.get(w, 0.0) >= 3.0) >= 0.6 * len(words)
+
+
+def _uzbek_cyrillic(lowered: str, ui_language: str | None) -> bool:
+    """Uzbek Cyrillic: ў or ҳ with қ/ғ, and none of the letters only Kazakh writes; қ/ғ alone
+    (shared with Kazakh) count when the UI is Uzbek."""
+    if any(ch in _KAZAKH_ONLY for ch in lowered):
+        return False
+    shared = any(ch in "қғ" for ch in lowered)
+    own = any(ch in "ўҳ" for ch in lowered)
+    return (own and (shared or "ҳ" in lowered)) or (shared and ui_language == "uz")
+
+
+# Uzbek Latin writes oʻ and gʻ (with ʻ, ‘, ’ or ' on keyboards) inside words: "oʻquv",
+# "bogʻliq", "ko'p". Kazakh writes ә ң ө ұ ү һ і, which Uzbek Cyrillic does not.
+_UZBEK_LATIN = re.compile(r"(?:^|[a-z])[og][ʻ‘’'][a-z]|\b[OG][ʻ‘][a-z]")
+_KAZAKH_ONLY = frozenset("әңөұүһі")
+_MALAY_PAIR = frozenset({"id", "ms"})
 
 
 def view_of_title(text: str) -> str | None:

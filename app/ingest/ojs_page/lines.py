@@ -19,10 +19,12 @@ from app.ingest.ojs_page.labels import (
     inline_labels,
     issue_identification,
     label_language,
+    label_prefix,
     label_role,
 )
 from app.ingest.ojs_page.shapes import (
     GALLEY_LINE,
+    HAS_YEAR,
     ISSN_LINE,
     LOCALE_KEY,
     LOGO_KEY,
@@ -193,6 +195,12 @@ def _site_name(page: Page) -> None:
 
 def _classify_line(page: Page, line: Line, repeated: Counter[str]) -> None:
     text = line.text
+    rest = label_prefix(text, "published") if HAS_YEAR.search(text) else None
+    published = parse_date(rest, page.ui_language()) if rest else None
+    if published is not None:
+        line.kind, line.value = "aside", "published"
+        page.published = page.published or published
+        return
     issn = ISSN_LINE.search(text)
     if issn and len(text) < 80:
         line.kind = "issn"

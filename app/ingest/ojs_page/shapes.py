@@ -91,6 +91,14 @@ _FOOTERS = (
         r"(?:[,.]\s*(?:P\.|С\.|S\.|pp?\.)?\s*(?P<page>\d{1,4}(?:\s*[-–]\s*\d{1,4})?))?\.?$",
         re.IGNORECASE,
     ),
+    # ABNT/APA-like: "Revista X, v. 12, n. 2, p. 45-60, 2023", "Journal, Vol. 8, No. 2, 2022"
+    re.compile(
+        rf"^{_TITLE_PART}[,.]\s*(?:v\.|vol\.?|volume)\s*(?P<volume>\d{{1,3}})[,.]?\s*"
+        r"(?:n\.|no\.?|núm\.?|nº|n\.º|№|issue)\s*(?P<number>\d{1,3})"
+        r"(?:[,.]\s*(?:p\.|pp\.)\s*(?P<page>\d{1,4}(?:\s*[-–]\s*\d{1,4})?))?"
+        rf"[,.]\s*(?:[^\W\d_]{{3,9}}\.?(?:\s*[-/]\s*[^\W\d_]{{3,9}}\.?)?\s+)?(?P<year>{YEAR})\.?$",
+        re.IGNORECASE,
+    ),
 )
 ORCID = re.compile(r"(?:https?://orcid\.org/)?(?P<id>\d{4}-\d{4}-\d{4}-\d{3}[\dX])", re.IGNORECASE)
 URL_DOI = re.compile(
@@ -127,10 +135,13 @@ def footer_match(line: str) -> re.Match[str] | None:
         match = pattern.match(text)
         title = match.group("title").strip(" ,.") if match else ""
         if match and title_like_name(title) and not _ENDS_IN_VOLUME.search(title):
+            if pattern is _FOOTERS[2] and _SENTENCES.search(title):
+                continue  # "BRASIL. Ministério da Saúde. Guia, v. 2, n. 1, 2014": a reference
             return match
     return None
 
 
+_SENTENCES = re.compile(r"\.\s+[^\W\d_]{5,}")
 _ENDS_IN_VOLUME = re.compile(r"(?:\bvol|volume|т|том|cild|cilt|jild|v|bd)$", re.IGNORECASE)
 
 

@@ -15,6 +15,7 @@ from app.ingest.ojs_page.fields import (
     find_abstracts,
     find_references,
     find_title,
+    header_journal,
     keyword_lines,
     paragraphs,
 )
@@ -82,7 +83,9 @@ def parse_text(text: str, *, source_url: str | None = None) -> ArticleRecord:
     locales = {galley.locale for galley in page.galleys if galley.locale}
     return ArticleRecord(
         journal=JournalRecord(
-            titles=page.journal_titles or container_title(page, citation, title_line),
+            titles=page.journal_titles
+            or container_title(page, citation, title_line)
+            or header_journal(page, title_line),
             issn_print=page.issn_print,
             issn_online=page.issn_online,
         ),
