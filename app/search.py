@@ -44,13 +44,7 @@ def replace_documents(session: Session, table: SearchTable, documents: dict[int,
         return
     ids = list(documents)
     key = "rowid" if session.get_bind().dialect.name == "sqlite" else "id"
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join(f":id{i}" for i in range(len(chunk)))
-        session.execute(
-            text(f"DELETE FROM {table} WHERE {key} IN ({marks})"),
-            {f"id{i}": row_id for i, row_id in enumerate(chunk)},
-        )
+    delete_documents(session, table, ids)
     session.execute(
         text(f"INSERT INTO {table} ({key}, document) VALUES (:id, :document)"),
         [{"id": row_id, "document": documents[row_id]} for row_id in ids],
@@ -58,9 +52,15 @@ def replace_documents(session: Session, table: SearchTable, documents: dict[int,
 
 
 def delete_documents(session: Session, table: SearchTable, ids: list[int]) -> None:
+    """Remove rows from the index: one statement per 500 ids."""
     key = "rowid" if session.get_bind().dialect.name == "sqlite" else "id"
-    for row_id in ids:
-        session.execute(text(f"DELETE FROM {table} WHERE {key} = :id"), {"id": row_id})
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join(f":id{i}" for i in range(len(chunk)))
+        session.execute(
+            text(f"DELETE FROM {table} WHERE {key} IN ({marks})"),
+            {f"id{i}": row_id for i, row_id in enumerate(chunk)},
+        )
 
 
 def matching_ids(dialect: str, table: SearchTable, query_tokens: list[str]) -> Any:

@@ -5,13 +5,38 @@ Russian ones on every third), three keywords in each of en, az and ru, one to fo
 affiliations (drawn from a pool, so authors recur across articles as in a journal), a PDF galley,
 and 18 references mixing Vancouver, APA and GOST (Cyrillic, ``//``) styles, ~60 % with a DOI.
 Same seed, same corpus: runs compare the same data.
+
+Run as a script, it measures loading the corpus into a fresh SQLite file and a fresh PostgreSQL
+database, two ways (see bench/README.md):
+
+    .venv/bin/python bench/corpus.py [--articles N] [--no-postgres] [--workers N]
+
+- the store path: ``store_records``, 100 articles per transaction, references parsed
+  beforehand (as a client PUTting structured references, or a reload that needs no parsing);
+- the whole pipeline: references parsed by the project's parser on ``--workers`` processes
+  (default: one per core) while this process stores, as ``python -m app load`` does.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import random
-from collections.abc import Iterator
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from typing import Any
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.ingest.records import (
     ArticleRecord,
@@ -170,3 +195,156 @@ def article(n: int) -> ArticleRecord:
 def articles(count: int) -> Iterator[ArticleRecord]:
     for n in range(count):
         yield article(n)
+
+
+# --------------------------------------------------------------------------- loading
+
+BATCH = 100  # articles per transaction
+POSTGRES_ADMIN_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+Parsed = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class LoadRate:
+    """A timed load: articles, wall seconds, and CPU-seconds (this process and its workers)."""
+
+    articles: int
+    wall: float
+    cpu: float
+
+    @property
+    def per_second(self) -> float:
+        return self.articles / self.wall
+
+    @property
+    def per_cpu_second(self) -> float:
+        return self.articles / self.cpu
+
+    def line(self) -> str:
+        return f"{self.per_second:.0f} articles/s ({self.per_cpu_second:.0f} per CPU-second)"
+
+
+def _parse(references: list[str]) -> Parsed:
+    from app.ingest.references import parse_reference
+
+    return [parse_reference(raw) for raw in references]
+
+
+def _cpu() -> float:
+    """CPU-seconds of this process and of its finished children (the parsing workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _parsed_on(pool: ProcessPoolExecutor, records: Sequence[ArticleRecord]) -> Iterator[Parsed]:
+    return pool.map(_parse, [record.references for record in records], chunksize=BATCH // 4)
+
+
+def parse_references(records: Sequence[ArticleRecord], workers: int | None = None) -> list[Parsed]:
+    """Every article's references parsed by the project's parser, on every core (not timed)."""
+    with ProcessPoolExecutor(workers or os.cpu_count()) as pool:
+        return list(_parsed_on(pool, records))
+
+
+def _fresh_engine(url: str) -> Any:
+    from app.db import make_engine
+    from tests.conftest import upgrade
+
+    upgrade(url)
+    return make_engine(url, pool_size=1)
+
+
+def store_corpus(url: str, records: Sequence[ArticleRecord], parsed: Sequence[Parsed]) -> LoadRate:
+    """The store path: ``store_records``, BATCH articles per transaction, references given."""
+    from sqlmodel import Session
+
+    from app.services.loading import store_records
+
+    engine = _fresh_engine(url)
+    started, cpu = time.perf_counter(), _cpu()
+    for start in range(0, len(records), BATCH):
+        with Session(engine) as session, session.begin():
+            store_records(
+                session, records[start : start + BATCH], parsed=parsed[start : start + BATCH]
+            )
+    rate = LoadRate(len(records), time.perf_counter() - started, _cpu() - cpu)
+    engine.dispose()
+    return rate
+
+
+def load_corpus(url: str, records: Sequence[ArticleRecord], workers: int | None = None) -> LoadRate:
+    """The whole pipeline: references parsed on ``workers`` processes while this one stores
+    each batch as its references arrive, in order (python -m app load's design)."""
+    from sqlmodel import Session
+
+    from app.services.loading import store_records
+
+    engine = _fresh_engine(url)
+    started, cpu = time.perf_counter(), _cpu()
+    with ProcessPoolExecutor(workers or os.cpu_count()) as pool:
+        parsed = _parsed_on(pool, records)
+        for start in range(0, len(records), BATCH):
+            batch = records[start : start + BATCH]
+            references = [next(parsed) for _ in batch]
+            with Session(engine) as session, session.begin():
+                store_records(session, batch, parsed=references)
+    rate = LoadRate(len(records), time.perf_counter() - started, _cpu() - cpu)
+    engine.dispose()
+    return rate
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A throwaway PostgreSQL database, dropped at the end."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Load rate of the benchmark corpus.")
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=None, help="parsing processes")
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    records = list(articles(args.articles))
+    print(f"{args.articles:,} articles x {REFERENCES_PER_ARTICLE} references; "
+          f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
+    print("parsing the references beforehand (not timed) ...", flush=True)
+    parsed = parse_references(records, args.workers)
+    ways = {
+        "store path": lambda url: store_corpus(url, records, parsed),
+        "whole pipeline": lambda url: load_corpus(url, records, args.workers),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for database in ["SQLite"] if args.no_postgres else ["SQLite", "PostgreSQL"]:
+            for way, run in ways.items():
+                with _database(database, Path(tmp) / f"{way.replace(' ', '_')}.db") as url:
+                    rate = run(url)
+                print(f"{database:10} {way:14} {rate.line()}", flush=True)
+
+
+@contextmanager
+def _database(kind: str, sqlite_path: Path) -> Iterator[str]:
+    if kind == "SQLite":
+        yield f"sqlite:///{sqlite_path}"
+    else:
+        with postgres_database() as url:
+            yield url
+
+
+if __name__ == "__main__":
+    main()

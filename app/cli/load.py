@@ -1,7 +1,8 @@
 """``load``: store OJS article pages saved as text or HTML: files, folders and globs.
 
-Pages are parsed in parallel on every core and stored by this one process, one transaction per
-page, so a page that fails leaves the database as it was (app.services.bulk_loading).
+Pages and their references are parsed in parallel on every core and stored by this one process,
+a batch of pages per transaction; a page that fails is stored alone and leaves the database as it
+was (app.services.bulk_loading).
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """Load many saved OJS pages: parse in parallel on every core, store from one writer.
 
-Parsing is pure and CPU-bound (HTML, language detection, the reference parser at store time is
-not), so worker processes parse pages while this process alone writes, one transaction per page:
-SQLite allows one writer anyway, and a failed page rolls back alone, leaving the database as it
-was. Results come back in the order the paths were given, so output and ids are reproducible.
+Parsing is pure and CPU-bound (HTML, language detection, the reference parser), so worker
+processes parse pages and their references while this process alone writes: SQLite allows one
+writer anyway. Pages are stored a batch per transaction (``store_records``: a fixed number of
+statements per batch); when a batch fails, its pages are stored again one transaction each, so
+a failed page rolls back alone and leaves the database as it was. Results come back in the order
+the paths were given, so output and ids are reproducible.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,9 +26,11 @@ from sqlmodel import Session
 from app.db import get_engine
 from app.ingest.ojs_page import PageLimits, parse_page, read_page
 from app.ingest.records import ArticleRecord, PageError
-from app.services.loading import store_record
+from app.ingest.references import parse_reference
+from app.services.loading import store_record, store_records
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
+BATCH = 50  # pages per transaction when every page of the batch stores well
 
 
 @dataclass(frozen=True)
@@ -119,28 +124,48 @@ def parse_file(
 
 
 Page = tuple[Path, str | None]  # a file and the address it was saved from, when known
+References = list[dict[str, Any]]  # CSL-JSON of each reference of a page
 
 
-def _parse_one(
-    job: tuple[Path, str | None, LoadOptions],
-) -> tuple[ArticleRecord | None, str | None]:
-    return parse_file(*job)
+@dataclass(frozen=True)
+class ParsedPage:
+    """A page file and its record with parsed references, or the reason it cannot be loaded."""
+
+    path: Path
+    record: ArticleRecord | None
+    references: References | None
+    reason: str | None
+
+
+def _parse_one(job: tuple[Path, str | None, LoadOptions, bool]) -> ParsedPage:
+    path, url, options, with_references = job
+    record, reason = parse_file(path, url, options)
+    references = None
+    if record is not None and with_references:
+        try:
+            references = [parse_reference(raw) for raw in record.references]
+        except Exception:  # noqa: BLE001 - left to the writer, which reports it for this page
+            references = None
+    return ParsedPage(path, record, references, reason)
 
 
 def parsed_pages(
-    pages: Sequence[Page], options: LoadOptions, *, workers: int | None = None
-) -> Iterator[tuple[Path, ArticleRecord | None, str | None]]:
-    """Each page with its record or failure reason, in order; parsed on ``workers`` processes."""
+    pages: Sequence[Page],
+    options: LoadOptions,
+    *,
+    workers: int | None = None,
+    references: bool = True,
+) -> Iterator[ParsedPage]:
+    """Each page with its record (and, when asked, its parsed references) or failure reason,
+    in order; parsed on ``workers`` processes."""
     workers = workers or os.cpu_count() or 1
-    jobs = [(path, url, options) for path, url in pages]
+    jobs = [(path, url, options, references) for path, url in pages]
     if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield job[0], *_parse_one(job)
+        yield from map(_parse_one, jobs)
         return
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
         chunk = max(1, min(16, len(jobs) // (workers * 4)))
-        for job, result in zip(jobs, pool.map(_parse_one, jobs, chunksize=chunk), strict=True):
-            yield job[0], *result
+        yield from pool.map(_parse_one, jobs, chunksize=chunk)
 
 
 def load_pages(
@@ -151,30 +176,68 @@ def load_pages(
     workers: int | None = None,
     on_outcome: Callable[[PageOutcome], None] | None = None,
 ) -> Summary:
-    """Parse every page and (unless ``dry_run``) store each in its own transaction."""
+    """Parse every page and (unless ``dry_run``) store them, a batch per transaction."""
     summary = Summary()
     engine: Engine | None = None
-    for path, record, reason in parsed_pages(pages, options, workers=workers):
-        name = str(path)
-        if record is None:
-            outcome = PageOutcome(name, "failed", reason=reason)
+    batch: list[ParsedPage] = []
+
+    def report(outcomes: Iterable[PageOutcome]) -> None:
+        for outcome in outcomes:
+            summary.add(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+
+    for page in parsed_pages(pages, options, workers=workers, references=not dry_run):
+        if page.record is None:
+            batch.append(page)  # reported in its place, after the pages before it
         elif dry_run:
-            title = next(iter(record.titles.values()), None)
-            outcome = PageOutcome(name, "parsed", references=len(record.references), title=title)
+            title = next(iter(page.record.titles.values()), None)
+            report([PageOutcome(str(page.path), "parsed", references=len(page.record.references),
+                                title=title)])  # fmt: skip
+            continue
         else:
             engine = engine or get_engine()
-            outcome = _store(name, record, engine)
-        summary.add(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
+            batch.append(page)
+        if len(batch) >= BATCH:
+            report(_store_batch(batch, engine))
+            batch = []
+    if batch:
+        report(_store_batch(batch, engine))
     return summary
 
 
-def _store(name: str, record: ArticleRecord, engine: Engine) -> PageOutcome:
+def _store_batch(pages: list[ParsedPage], engine: Engine | None) -> list[PageOutcome]:
+    """Store the parsed pages of a batch in one transaction; if that fails, each page in its
+    own, so only the pages that fail are left out. Outcomes in page order."""
+    stored = [page for page in pages if page.record is not None]
+    results: dict[Path, PageOutcome] = {}
+    if stored and engine is not None:
+        try:
+            with Session(engine) as session, session.begin():
+                loaded = store_records(
+                    session,
+                    [page.record for page in stored if page.record is not None],
+                    parsed=[page.references for page in stored],
+                )
+            results = {
+                page.path: PageOutcome(str(page.path), r.status, r.article_id, r.references)
+                for page, r in zip(stored, loaded, strict=True)
+            }
+        except (SQLAlchemyError, ValueError, LookupError):
+            results = {page.path: _store(page, engine) for page in stored}
+    return [
+        results.get(page.path) or PageOutcome(str(page.path), "failed", reason=page.reason)
+        for page in pages
+    ]
+
+
+def _store(page: ParsedPage, engine: Engine) -> PageOutcome:
+    name = str(page.path)
+    assert page.record is not None
     try:
         with Session(engine) as session, session.begin():
-            result = store_record(session, record)
-    except (SQLAlchemyError, ValueError) as error:
+            result = store_record(session, page.record, parsed=page.references)
+    except (SQLAlchemyError, ValueError, LookupError) as error:
         text = str(getattr(error, "orig", None) or error).strip().splitlines()
         reason = text[0] if text else type(error).__name__
         return PageOutcome(name, "failed", reason=f"could not store the article: {reason}")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import event, func, text
+from sqlalchemy import event, func, insert, text
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
@@ -56,6 +56,28 @@ def record_change(session: Session, article_id: int, kind: ChangeKind) -> Change
     event = ChangeEvent(change.id or 0, article_id, kind, change.changed_at)
     session.info.setdefault(PENDING_EVENTS, []).append(event)
     return event
+
+
+def record_changes(
+    session: Session, changes: Sequence[tuple[int, ChangeKind]]
+) -> list[ChangeEvent]:
+    """Many changes at once, in order (a batch of pages, each article once): one statement."""
+    if not changes:
+        return []
+    table: Any = ArticleChange.__table__  # type: ignore[attr-defined]
+    now = utcnow()
+    rows = [
+        {"article_id": article_id, "kind": kind, "changed_at": now} for article_id, kind in changes
+    ]
+    # Matched by article, not by the order of RETURNING (see article_rows.insert_returning_ids).
+    inserted = session.execute(insert(table).returning(table.c.id, table.c.article_id), rows)
+    ids = {article_id: change_id for change_id, article_id in inserted}
+    events = sorted(
+        (ChangeEvent(ids[article_id], article_id, kind, now) for article_id, kind in changes),
+        key=lambda event: event.seq,
+    )
+    session.info.setdefault(PENDING_EVENTS, []).extend(events)
+    return events
 
 
 def forget_pending_events(session: Session) -> None:

@@ -1,7 +1,9 @@
-"""Store one parsed article page: one transaction, upserts on natural keys, nothing half-written.
+"""Store parsed article pages: upserts on natural keys, nothing half-written.
 
 A second load of the same page (same ``source_url``) updates that article in place; an identical
 reload changes nothing, not even ``updated_at``, so caches and harvesters see no false change.
+``store_records`` decides about many pages at once and writes them with a fixed number of
+statements per run of pages (app.services.article_rows); ``store_record`` is the same for one.
 """
 
 from __future__ import annotations
@@ -13,30 +15,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.ingest.ojs_page.identity import journal_url_key
-from app.ingest.records import ArticleRecord, AuthorRecord, IssueRecord, JournalRecord
+from app.ingest.records import ArticleRecord, JournalRecord
 from app.ingest.references import parse_reference
 from app.models import (
     Article,
-    ArticleAuthor,
-    ArticleText,
     ArticleTombstone,
-    Author,
-    Galley,
-    Issue,
     Journal,
     JournalIdentifier,
-    Keyword,
     Reference,
     row_id,
     utcnow,
 )
-from app.search import delete_documents, document, fold_spaces, replace_documents
-from app.services.changes import fresh_article_id, lock_writes, record_change
+from app.search import delete_documents, fold_spaces
+from app.services.article_rows import ArticleWrite, write_articles
+from app.services.changes import ChangeKind, lock_writes, record_change, record_changes
 from app.services.documents import mark_articles
 
 LoadStatus = Literal["created", "updated", "unchanged"]
@@ -83,18 +80,33 @@ def source_key(record: ArticleRecord, journal: str | None = None) -> str:
 
 
 def record_hash(record: ArticleRecord) -> str:
-    data = json.dumps(dataclasses.asdict(record), sort_keys=True, default=str, ensure_ascii=False)
+    """The digest of everything a page says: an equal digest is an unchanged reload.
+
+    The JSON is that of ``dataclasses.asdict(record)`` (stored digests were made from it),
+    without the deep copy asdict makes of every value on the way."""
+    data = json.dumps(record, sort_keys=True, default=_plain, ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()
 
 
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+    return str(value)
+
+
 def _upsert_journal(
-    session: Session, record: JournalRecord, *, known: int | None = None
+    session: Session,
+    record: JournalRecord,
+    *,
+    known: int | None = None,
+    owners: dict[str, int] | None = None,
 ) -> Journal:
     """The journal the page names, created with what is known or completed with what it adds.
 
     Any identifier finds it (an ISSN, the journal's address, a title), so two pages of one
     journal never make two journals; identifiers already held by another journal stay there.
-    ``known`` is the journal of the article the page describes, when that is already stored.
+    ``known`` is the journal of the article the page describes, when that is already stored;
+    ``owners`` learns the journal that holds each identifier (see _Journals).
     """
     keys = journal_identifiers(record)
     if not keys:
@@ -124,6 +136,8 @@ def _upsert_journal(
         if key not in held:
             session.add(JournalIdentifier(journal_id=row_id(journal), key=key))
     session.flush()
+    if owners is not None:
+        owners.update({key: held.get(key, row_id(journal)) for key in keys})
     if journal.id is not None and _journal_facts(journal) != before:
         # Every article's document shows its journal: render them all again in this transaction.
         articles = select(col(Article.id)).where(col(Article.journal_id) == journal.id)
@@ -141,203 +155,224 @@ def _journal_facts(journal: Journal) -> tuple[Any, ...]:
     )
 
 
-def _upsert_issue(session: Session, journal_id: int, record: IssueRecord | None) -> Issue | None:
-    if record is None or not (record.volume or record.number or record.year):
-        return None
-    key = f"{record.volume or ''}|{record.number or ''}|{record.year or ''}"
-    issue = session.exec(
-        select(Issue).where(col(Issue.journal_id) == journal_id, col(Issue.key) == key)
-    ).first()
-    if issue is None:
-        issue = Issue(
-            journal_id=journal_id,
-            key=key,
-            volume=record.volume,
-            number=record.number,
-            year=record.year,
+class _Journals:
+    """The journals of one ``store_records`` call, by identifier: a page that names only
+    identifiers seen before in the call and adds nothing to its journal costs no statement
+    (the call holds the write lock, so nothing else changes a journal meanwhile)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.owners: dict[str, int] = {}
+        # Held here: the session's identity map keeps no object alive by itself.
+        self.journals: dict[int, Journal] = {}
+
+    def upsert(self, record: JournalRecord, *, known: int | None) -> Journal:
+        keys = journal_identifiers(record)
+        if keys and all(key in self.owners for key in keys):
+            journal = self.journals.get(self.owners[keys[0]])
+            if journal is not None and not _adds_to(journal, record):
+                return journal
+        journal = _upsert_journal(self.session, record, known=known, owners=self.owners)
+        self.journals[row_id(journal)] = journal
+        return journal
+
+
+def _adds_to(journal: Journal, record: JournalRecord) -> bool:
+    """Whether the page tells something the stored journal does not (see _upsert_journal)."""
+    titles = journal.titles or {}
+    return any(lang not in titles for lang in record.titles) or any(
+        new and not old
+        for old, new in (
+            (journal.issn_print, record.issn_print),
+            (journal.issn_online, record.issn_online),
+            (journal.publisher, record.publisher),
+            (journal.base_url, record.base_url),
         )
-        session.add(issue)
-        session.flush()
-    return issue
-
-
-def author_key(author: AuthorRecord) -> str:
-    if author.orcid:
-        return f"orcid:{author.orcid}"
-    return f"name:{fold_spaces(author.family or '')}|{fold_spaces(author.given or '')}"
-
-
-def _author_ids(session: Session, records: list[AuthorRecord]) -> list[int]:
-    """The stored author of each record, created when new: one lookup for all of them."""
-    keys = [author_key(record) for record in records]
-    found = dict(
-        session.execute(
-            sa_select(col(Author.key), col(Author.id)).where(col(Author.key).in_(set(keys)))
-        ).all()
     )
-    for key, record in zip(keys, records, strict=True):
-        if key not in found:
-            found[key] = session.execute(
-                insert(Author)
-                .values(
-                    key=key,
-                    family=record.family,
-                    given=record.given,
-                    orcid=record.orcid,
-                    family_folded=fold_spaces(record.family or ""),
-                )
-                .returning(col(Author.id))
-            ).scalar_one()
-    return [found[key] for key in keys]
 
 
-def reference_columns(csl: dict[str, Any]) -> dict[str, Any]:
-    """The indexed columns derived from a reference's CSL-JSON (search and filters use them)."""
-    parts = (csl.get("issued") or {}).get("date-parts") or [[None]]
-    year = parts[0][0] if parts and parts[0] else None
-    try:
-        year = int(year) if year is not None else None
-    except (TypeError, ValueError):
-        year = None
-    return {
-        "doi": csl.get("DOI"),
-        "year": year,
-        "title": csl.get("title"),
-        "container_title": csl.get("container-title"),
-        "container_folded": fold_spaces(csl["container-title"])
-        if csl.get("container-title")
-        else None,
-    }
+@dataclass(frozen=True)
+class _Stored:
+    """What deciding about a page needs of the article already stored for it."""
+
+    id: int
+    source_url: str
+    doi: str | None
+    journal_id: int
+    content_hash: str
 
 
-def _replace_children(
-    session: Session, article_id: int, record: ArticleRecord, parsed: Sequence[dict[str, Any]]
-) -> None:
-    """Rewrite the article's child rows: bulk statements, no ORM object per row (a page holds
-    dozens of them, and the unit of work made them the slowest part of a load)."""
-    for table in (ArticleText, Keyword, Galley, ArticleAuthor):
-        column: Any = table.article_id
-        session.execute(delete(table).where(column == article_id))
-    texts = [
-        {
-            "article_id": article_id,
-            "kind": kind,
-            "lang": lang,
-            "position": position,
-            "text": text,
-            "text_as_printed": printed if printed != text else None,
-        }
-        for kind, localized in (("title", record.titles), ("abstract", record.abstracts))
-        for position, (lang, text) in enumerate(localized.items())
-        for printed in [record.abstracts_as_printed.get(lang) if kind == "abstract" else None]
-    ]
-    # One running position across languages keeps both the printed order of the languages and
-    # the order of the terms within each.
-    keywords = [
-        {
-            "article_id": article_id,
-            "lang": lang,
-            "position": position,
-            "term": term,
-            "term_folded": fold_spaces(term),
-        }
-        for position, (lang, term) in enumerate(
-            (lang, term) for lang, terms in record.keywords.items() for term in terms
+_STORED = sa_select(
+    col(Article.id),
+    col(Article.source_url),
+    col(Article.doi),
+    col(Article.journal_id),
+    col(Article.content_hash),
+)
+
+
+class _StoredArticles:
+    """The stored articles the pages of a run name (by id, address or DOI): one statement."""
+
+    def __init__(
+        self, session: Session, records: Sequence[ArticleRecord], ids: Sequence[int | None]
+    ) -> None:
+        self.session = session
+        urls = {record.source_url for record in records if record.source_url}
+        dois = {record.doi for record in records if record.doi}
+        wanted = {article_id for article_id in ids if article_id is not None}
+        condition = or_(
+            col(Article.source_url).in_(urls),
+            col(Article.doi).in_(dois),
+            col(Article.id).in_(wanted),
         )
-    ]
-    galleys = [
-        {
-            "article_id": article_id,
-            "position": position,
-            "label": galley.label,
-            "locale": galley.locale,
-            "url": galley.url,
-        }
-        for position, galley in enumerate(record.galleys)
-    ]
-    # Authors count from 1, as references do and as readers number them (see docs/api.md).
-    authors = [
-        {
-            "article_id": article_id,
-            "position": position,
-            "author_id": author_id,
-            "affiliation": author_record.affiliation,
-        }
-        for position, (author_record, author_id) in enumerate(
-            zip(record.authors, _author_ids(session, record.authors), strict=True), start=1
-        )
-    ]
-    for table, rows in ((ArticleText, texts), (Keyword, keywords), (Galley, galleys)):
-        if rows:
-            session.execute(insert(table), rows)
-    if authors:
-        session.execute(insert(ArticleAuthor), authors)
-    _store_references(session, article_id, record.references, parsed)
-    replace_documents(
-        session,
-        "search_article",
-        {
-            article_id: document(
-                [*record.titles.values(), *record.abstracts.values()]
-                + [term for terms in record.keywords.values() for term in terms]
+        stored = [_Stored(*row) for row in session.execute(_STORED.where(condition))]
+        self.by_id = {article.id: article for article in stored}
+        self.by_url = {article.source_url: article for article in stored}
+        self.by_doi = {article.doi: article for article in stored if article.doi}
+
+    def find(self, record: ArticleRecord, article_id: int | None) -> _Stored | None:
+        """The stored article of a page: the given id, else by address, else by DOI."""
+        if article_id is not None:
+            if article_id not in self.by_id:
+                raise LookupError(f"no article with id {article_id}")
+            return self.by_id[article_id]
+        if record.source_url and record.source_url in self.by_url:
+            return self.by_url[record.source_url]
+        return self.by_doi.get(record.doi) if record.doi else None
+
+    def by_key(self, key: str) -> _Stored | None:
+        """The article whose address is ``key`` (a derived ``urn:`` key, not looked up before)."""
+        if key in self.by_url:
+            return self.by_url[key]
+        row = self.session.execute(_STORED.where(col(Article.source_url) == key)).first()
+        return _Stored(*row) if row is not None else None
+
+
+# Pages per run of bulk statements: IN lists and multi-row statements stay short.
+RUN = 500
+
+
+def _run_length(records: Sequence[ArticleRecord], ids: Sequence[int | None], start: int) -> int:
+    """How many pages from ``start`` name no article another of them names (address, DOI, id):
+    those can be decided against the database as it was before the run."""
+    seen: set[tuple[str, Any]] = set()
+    end = min(len(records), start + RUN)
+    for index in range(start, end):
+        record = records[index]
+        keys = {("url", record.source_url), ("doi", record.doi), ("id", ids[index])}
+        keys = {key for key in keys if key[1] is not None}
+        if keys & seen:
+            return index - start
+        seen |= keys
+    return end - start
+
+
+def store_records(
+    session: Session,
+    records: Sequence[ArticleRecord],
+    *,
+    parsed: Sequence[Sequence[dict[str, Any]] | None] | None = None,
+    article_ids: Sequence[int | None] | None = None,
+) -> list[LoadResult]:
+    """Insert or update the articles pages describe, in order, as ``store_record`` would one
+    after the other, but with a fixed number of statements per run of pages (app.services.
+    article_rows). The caller owns the transaction: if any page fails, it must roll back.
+
+    ``parsed`` gives each page's references as CSL-JSON when they were parsed elsewhere (a bulk
+    loader parses in a pool of processes); a page without them is parsed here. ``article_ids``
+    names the article a page must update (it then takes the page's source URL)."""
+    lock_writes(session)
+    count = len(records)
+    parsed = list(parsed) if parsed is not None else [None] * count
+    ids = list(article_ids) if article_ids is not None else [None] * count
+    if len(parsed) != count or len(ids) != count:
+        raise ValueError("parsed and article_ids need one entry per record")
+    results: list[LoadResult | None] = [None] * count
+    journals = _Journals(session)
+    start = 0
+    while start < count:
+        start = _store_run(session, records, parsed, ids, start, journals, results)
+    return [result for result in results if result is not None]
+
+
+def _store_run(
+    session: Session,
+    records: Sequence[ArticleRecord],
+    parsed: Sequence[Sequence[dict[str, Any]] | None],
+    ids: Sequence[int | None],
+    start: int,
+    journals: _Journals,
+    results: list[LoadResult | None],
+) -> int:
+    """Decide and write the pages of one run; returns where the next run starts. A page whose
+    article an earlier page of the run writes ends the run: it is decided after that write."""
+    end = start + max(1, _run_length(records, ids, start))
+    stored_articles = _StoredArticles(session, records[start:end], ids[start:end])
+    writes: list[ArticleWrite] = []
+    written_at: list[int] = []  # the index of each write's page
+    readdressed: dict[int, str] = {}
+    claimed: set[int | str] = set()
+    for index in range(start, end):
+        record, article_id = records[index], ids[index]
+        stored = stored_articles.find(record, article_id)
+        journal = journals.upsert(record.journal, known=stored.journal_id if stored else None)
+        key = source_key(record, journal.key)
+        if stored is None and key != record.source_url:
+            stored = stored_articles.by_key(key)
+        if index > start and (key in claimed or (stored is not None and stored.id in claimed)):
+            end = index
+            break
+        claimed |= {key} | ({stored.id} if stored is not None else set())
+        digest = record_hash(record)
+        url = key
+        if stored is not None and article_id is None:
+            # Found by DOI: it keeps its address unless it had none (a derived urn: key).
+            readdress = stored.source_url.startswith("urn:") and record.source_url
+            url = key if readdress else stored.source_url
+            claimed.add(url)
+        if stored is not None and (stored.content_hash == digest or record.page_kind != "landing"):
+            # Unchanged, or a full-text view that never overwrites the landing page's record.
+            if url != stored.source_url:
+                readdressed[stored.id] = url
+            results[index] = LoadResult(stored.id, "unchanged", len(record.references))
+            continue
+        references = parsed[index]
+        if references is None or len(references) != len(record.references):
+            references = [parse_reference(raw) for raw in record.references]
+        writes.append(
+            ArticleWrite(
+                record=record,
+                parsed=references,
+                journal_id=row_id(journal),
+                source_url=url,
+                content_hash=digest,
+                article_id=stored.id if stored is not None else None,
             )
-        },
-    )
-
-
-def _store_references(
-    session: Session, article_id: int, raws: list[str], parsed: Sequence[dict[str, Any]]
-) -> None:
-    """Update references in place by position, so their ids survive a reload of the page."""
-    existing = dict(
-        session.execute(
-            sa_select(col(Reference.position), col(Reference.id)).where(
-                col(Reference.article_id) == article_id
-            )
-        ).all()
-    )
-    rows: list[dict[str, Any]] = [
-        {"article_id": article_id, "position": position, "raw": raw, "csl": csl}
-        | reference_columns(csl)
-        for position, (raw, csl) in enumerate(zip(raws, parsed, strict=True), start=1)
-    ]
-    ids: dict[int, int] = {}
-    kept, new = [], []
-    for row in rows:
-        if row["position"] in existing:
-            ids[row["position"]] = existing.pop(row["position"])
-            kept.append(row | {"id": ids[row["position"]]})
-        else:
-            new.append(row)
-    if kept:
-        session.execute(update(Reference), kept)
-    if new:
-        inserted = session.execute(
-            insert(Reference).returning(
-                col(Reference.position), col(Reference.id), sort_by_parameter_order=True
-            ),
-            new,
         )
-        ids.update(dict(inserted.all()))  # type: ignore[arg-type]
-    stale = list(existing.values())
-    if stale:
-        session.execute(delete(Reference).where(col(Reference.id).in_(stale)))
-        delete_documents(session, "search_reference", stale)
-    documents_by_id = {ids[row["position"]]: document([row["raw"]]) for row in rows}
-    replace_documents(session, "search_reference", documents_by_id)
+        written_at.append(index)
+    for article_id, url in readdressed.items():
+        session.execute(update(Article).where(col(Article.id) == article_id).values(source_url=url))
+    written = write_articles(session, writes)
+    changes: list[tuple[int, ChangeKind]] = []
+    for index, write, article_id in zip(written_at, writes, written, strict=True):
+        created = write.article_id is None
+        status: LoadStatus = "created" if created else "updated"
+        results[index] = LoadResult(article_id, status, len(records[index].references))
+        changes.append((article_id, "created" if created else "updated"))
+    record_changes(session, changes)
+    mark_articles(session, [*written, *readdressed])
+    _forget_stale_objects(session, [*readdressed, *(w.article_id for w in writes if w.article_id)])
+    return end
 
 
-def stored_article_for(session: Session, record: ArticleRecord) -> Article | None:
-    """The stored article a page describes: by its address, else by its DOI."""
-    if record.source_url:
-        found = session.exec(
-            select(Article).where(col(Article.source_url) == record.source_url)
-        ).first()
-        if found is not None:
-            return found
-    if record.doi:
-        return session.exec(select(Article).where(col(Article.doi) == record.doi)).first()
-    return None
+def _forget_stale_objects(session: Session, article_ids: Sequence[int]) -> None:
+    """Rows were written without the ORM: an Article object this session loaded earlier (a
+    route's lookup) must be reloaded, not rendered or served with its old values."""
+    for article_id in article_ids:
+        instance = session.identity_map.get(Session.identity_key(Article, article_id))
+        if instance is not None:
+            session.expire(instance)
 
 
 def store_record(
@@ -356,64 +391,20 @@ def store_record(
 
     ``parsed`` is the CSL-JSON of each reference when the caller parsed them already (a bulk
     loader parses in a pool of processes); otherwise they are parsed here."""
-    lock_writes(session)
-    if article_id is not None:
-        article = session.get(Article, article_id)
-        if article is None:
-            raise LookupError(f"no article with id {article_id}")
-    else:
-        article = stored_article_for(session, record)
-    journal = _upsert_journal(
-        session, record.journal, known=article.journal_id if article is not None else None
-    )
-    key = source_key(record, journal.key)
-    digest = record_hash(record)
-    if article is None:
-        article = session.exec(select(Article).where(col(Article.source_url) == key)).first()
-    elif article.source_url.startswith("urn:") and record.source_url:
-        article.source_url = key  # saved before without its address: now it has one
-    if article is not None and article.content_hash == digest:
-        return LoadResult(article.id or 0, "unchanged", len(record.references))
-    if article is not None and record.page_kind != "landing":
-        # a full-text view holds part of the record: it never overwrites the landing page's
-        return LoadResult(article.id or 0, "unchanged", len(record.references))
-    status: LoadStatus = "created" if article is None else "updated"
-    issue = _upsert_issue(session, row_id(journal), record.issue)
-    if article is None:
-        article = Article(
-            id=fresh_article_id(session),
-            source_url=key,
-            journal_id=row_id(journal),
-            content_hash=digest,
-        )
-    if article_id is not None:
-        article.source_url = key  # the client chose the article: it takes the record's address
-    article.journal_id = row_id(journal)
-    article.issue_id = issue.id if issue else None
-    article.ojs_article_id = record.ojs_article_id
-    article.doi = record.doi
-    article.pages = record.pages
-    article.language = record.language
-    article.published = record.published
-    article.year = (issue.year if issue else None) or (
-        record.published.year if record.published else None
-    )
-    first_title = next(iter(record.titles.values()), "")
-    article.sort_title = fold_spaces(first_title)[:200]
-    article.sort_date = (
-        record.published.isoformat() if record.published else str(article.year or "")
-    )
-    article.content_hash = digest
-    article.updated_at = utcnow()
-    session.add(article)
-    session.flush()
-    if parsed is None or len(parsed) != len(record.references):
-        parsed = [parse_reference(raw) for raw in record.references]
-    _replace_children(session, article.id or 0, record, parsed)
-    session.flush()
-    record_change(session, row_id(article), "created" if status == "created" else "updated")
-    mark_articles(session, [row_id(article)])
-    return LoadResult(article.id or 0, status, len(record.references))
+    return store_records(session, [record], parsed=[parsed], article_ids=[article_id])[0]
+
+
+def stored_article_for(session: Session, record: ArticleRecord) -> Article | None:
+    """The stored article a page describes: by its address, else by its DOI."""
+    if record.source_url:
+        found = session.exec(
+            select(Article).where(col(Article.source_url) == record.source_url)
+        ).first()
+        if found is not None:
+            return found
+    if record.doi:
+        return session.exec(select(Article).where(col(Article.doi) == record.doi)).first()
+    return None
 
 
 def delete_article(session: Session, article_id: int) -> ArticleTombstone | None:

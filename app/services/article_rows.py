@@ -1,0 +1,387 @@
+"""Write the rows of many articles at once: a fixed number of statements per batch of articles.
+
+``store_records`` (app.services.loading) decides what each page changes; this module writes it:
+the articles' issues, their rows, authors, titles and abstracts, keywords, galleys, references and
+full-text documents, each table in one statement for the whole batch (an executemany, or a
+multi-row ``INSERT ... RETURNING`` where new ids are needed), with no ORM object per row. A load
+of a journal writes ~75 rows per article; one statement per row and the unit of work around it
+were most of a load's time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, bindparam, delete, insert, update
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
+
+from app.ingest.records import ArticleRecord, AuthorRecord, IssueRecord
+from app.models import (
+    Article,
+    ArticleAuthor,
+    ArticleText,
+    Author,
+    Galley,
+    Issue,
+    Keyword,
+    Reference,
+    utcnow,
+)
+from app.search import delete_documents, document, fold_spaces, replace_documents
+from app.services.changes import fresh_article_id
+
+# Bound parameters per statement stay far below SQLite's limit (32,766) with lists this long.
+IN_LIST = 500
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+ARTICLE = _table(Article)
+ISSUE = _table(Issue)
+AUTHOR = _table(Author)
+ARTICLE_AUTHOR = _table(ArticleAuthor)
+ARTICLE_TEXT = _table(ArticleText)
+KEYWORD = _table(Keyword)
+GALLEY = _table(Galley)
+REFERENCE = _table(Reference)
+IssueRow = tuple[int, int | None]  # an issue's id and year
+CHILD_TABLES = (ARTICLE_TEXT, KEYWORD, GALLEY, ARTICLE_AUTHOR)
+# Built once: an executemany binds each row to the same compiled statement.
+_UPDATE_ARTICLE = (
+    update(ARTICLE)
+    .where(ARTICLE.c.id == bindparam("b_id"))
+    .values(
+        {
+            name: bindparam(name)
+            for name in (
+                "journal_id",
+                "issue_id",
+                "source_url",
+                "ojs_article_id",
+                "doi",
+                "pages",
+                "language",
+                "published",
+                "year",
+                "sort_title",
+                "sort_date",
+                "content_hash",
+                "updated_at",
+            )
+        }
+    )  # fmt: skip
+)
+_REFERENCE_COLUMNS = ("raw", "csl", "doi", "year", "title", "container_title", "container_folded")
+_UPDATE_REFERENCE = (
+    update(REFERENCE)
+    .where(REFERENCE.c.id == bindparam("b_id"))
+    .values({name: bindparam(name) for name in _REFERENCE_COLUMNS})
+)
+
+
+@dataclass
+class ArticleWrite:
+    """One article to write: what the page says, where it goes, and its parsed references."""
+
+    record: ArticleRecord
+    parsed: Sequence[dict[str, Any]]
+    journal_id: int
+    source_url: str
+    content_hash: str
+    article_id: int | None = None  # None: a new article, its id given by write_articles
+
+
+def chunks(values: Sequence[Any], size: int = IN_LIST) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def insert_returning_ids(
+    session: Session, table: Table, rows: Sequence[dict[str, Any]], key: Sequence[str]
+) -> list[int]:
+    """Insert rows (multi-row statements); the id of each, in order. Ids are matched to rows by
+    the ``key`` columns (unique among the rows), not by the order of RETURNING: SQLite does not
+    promise one, and asking SQLAlchemy to sort makes it insert one row per statement there."""
+    statement = insert(table).returning(table.c.id, *(table.c[name] for name in key))
+    ids = {tuple(found): row_id for row_id, *found in session.execute(statement, rows)}
+    return [ids[tuple(row[name] for name in key)] for row in rows]
+
+
+def issue_key(record: IssueRecord | None) -> str | None:
+    """The natural key of an issue within its journal; None when the page names no issue."""
+    if record is None or not (record.volume or record.number or record.year):
+        return None
+    return f"{record.volume or ''}|{record.number or ''}|{record.year or ''}"
+
+
+def author_key(author: AuthorRecord) -> str:
+    if author.orcid:
+        return f"orcid:{author.orcid}"
+    return f"name:{fold_spaces(author.family or '')}|{fold_spaces(author.given or '')}"
+
+
+def reference_columns(csl: dict[str, Any]) -> dict[str, Any]:
+    """The indexed columns derived from a reference's CSL-JSON (search and filters use them)."""
+    parts = (csl.get("issued") or {}).get("date-parts") or [[None]]
+    year = parts[0][0] if parts and parts[0] else None
+    try:
+        year = int(year) if year is not None else None
+    except (TypeError, ValueError):
+        year = None
+    return {
+        "doi": csl.get("DOI"),
+        "year": year,
+        "title": csl.get("title"),
+        "container_title": csl.get("container-title"),
+        "container_folded": fold_spaces(csl["container-title"])
+        if csl.get("container-title")
+        else None,
+    }
+
+
+def write_articles(session: Session, writes: Sequence[ArticleWrite]) -> list[int]:
+    """Write these articles and everything they hold; returns their ids, in order.
+
+    Existing articles (``article_id`` set) are updated before new ones are inserted, so a DOI or
+    address an update gives up is free for a new article of the same batch. The caller holds
+    the write lock and owns the transaction."""
+    if not writes:
+        return []
+    issues = _issue_ids(session, writes)
+    now = utcnow()
+    rows = [_article_row(write, issues, now) for write in writes]
+    updated = [
+        row | {"b_id": write.article_id}
+        for write, row in zip(writes, rows, strict=True)
+        if write.article_id is not None
+    ]
+    if updated:
+        session.execute(_UPDATE_ARTICLE, updated)
+    new = [row for write, row in zip(writes, rows, strict=True) if write.article_id is None]
+    new_ids = _insert_articles(session, new, now) if new else []
+    fresh = iter(new_ids)
+    ids = [write.article_id if write.article_id is not None else next(fresh) for write in writes]
+    existing = [write.article_id for write in writes if write.article_id is not None]
+    for table in CHILD_TABLES:
+        for some in chunks(existing):
+            session.execute(delete(table).where(table.c.article_id.in_(some)))
+    _insert_children(session, writes, ids)
+    _write_references(session, writes, ids, existing)
+    replace_documents(
+        session,
+        "search_article",
+        {
+            article_id: document(
+                [*write.record.titles.values(), *write.record.abstracts.values()]
+                + [term for terms in write.record.keywords.values() for term in terms]
+            )
+            for write, article_id in zip(writes, ids, strict=True)
+        },
+    )
+    return ids
+
+
+def _article_row(write: ArticleWrite, issues: dict[tuple[int, str], IssueRow], now: Any) -> Any:
+    record = write.record
+    key = issue_key(record.issue)
+    issue_id, issue_year = issues[write.journal_id, key] if key is not None else (None, None)
+    year = issue_year or (record.published.year if record.published else None)
+    return {
+        "journal_id": write.journal_id,
+        "issue_id": issue_id,
+        "source_url": write.source_url,
+        "ojs_article_id": record.ojs_article_id,
+        "doi": record.doi,
+        "pages": record.pages,
+        "language": record.language,
+        "published": record.published,
+        "year": year,
+        "sort_title": fold_spaces(next(iter(record.titles.values()), ""))[:200],
+        "sort_date": record.published.isoformat() if record.published else str(year or ""),
+        "content_hash": write.content_hash,
+        "updated_at": now,
+    }
+
+
+def _insert_articles(session: Session, rows: list[dict[str, Any]], now: Any) -> list[int]:
+    """Insert new articles; their ids. SQLite's are chosen here, past every id an article or a
+    tombstone ever had (app.services.changes.fresh_article_id); PostgreSQL's sequence gives its."""
+    rows = [row | {"created_at": now} for row in rows]
+    first = fresh_article_id(session)
+    if first is None:
+        return insert_returning_ids(session, ARTICLE, rows, ["source_url"])
+    ids = list(range(first, first + len(rows)))
+    rows = [row | {"id": article_id} for row, article_id in zip(rows, ids, strict=True)]
+    session.execute(insert(ARTICLE), rows)
+    return ids
+
+
+def _issue_ids(session: Session, writes: Sequence[ArticleWrite]) -> dict[tuple[int, str], IssueRow]:
+    """The issue of every write, by (journal, key): one lookup, one insert for the new ones."""
+    wanted: dict[tuple[int, str], IssueRecord] = {}
+    for write in writes:
+        key = issue_key(write.record.issue)
+        if key is not None and write.record.issue is not None:
+            wanted.setdefault((write.journal_id, key), write.record.issue)
+    found: dict[tuple[int, str], IssueRow] = {}
+    keys = sorted({key for _journal, key in wanted})
+    for some in chunks(keys):
+        statement = sa_select(ISSUE.c.journal_id, ISSUE.c.key, ISSUE.c.id, ISSUE.c.year).where(
+            ISSUE.c.key.in_(some), ISSUE.c.journal_id.in_({journal for journal, _ in wanted})
+        )
+        for journal, key, issue_id, year in session.execute(statement):
+            found[journal, key] = (issue_id, year)
+    missing = [(journal_key, record) for journal_key, record in wanted.items()
+               if journal_key not in found]  # fmt: skip
+    if missing:
+        rows = [
+            {
+                "journal_id": journal,
+                "key": key,
+                "volume": record.volume,
+                "number": record.number,
+                "year": record.year,
+            }  # fmt: skip
+            for (journal, key), record in missing
+        ]
+        inserted = insert_returning_ids(session, ISSUE, rows, ["journal_id", "key"])
+        for ((journal, key), record), issue_id in zip(missing, inserted, strict=True):
+            found[journal, key] = (issue_id, record.year)
+    return found
+
+
+def _author_ids(session: Session, records: Sequence[AuthorRecord]) -> list[int]:
+    """The stored author of each record, created when new: one lookup, one insert."""
+    keys = [author_key(record) for record in records]
+    distinct = list(dict.fromkeys(keys))
+    found: dict[str, int] = {}
+    for some in chunks(distinct):
+        statement = sa_select(AUTHOR.c.key, AUTHOR.c.id).where(AUTHOR.c.key.in_(some))
+        found.update({key: author_id for key, author_id in session.execute(statement)})  # noqa: C416
+    first_record = dict(zip(reversed(keys), reversed(records), strict=True))
+    new: list[dict[str, Any]] = [
+        {
+            "key": key,
+            "family": first_record[key].family,
+            "given": first_record[key].given,
+            "orcid": first_record[key].orcid,
+            "family_folded": fold_spaces(first_record[key].family or ""),
+        }
+        for key in distinct
+        if key not in found
+    ]
+    if new:
+        inserted = insert_returning_ids(session, AUTHOR, new, ["key"])
+        for row, author_id in zip(new, inserted, strict=True):
+            found[row["key"]] = author_id
+    return [found[key] for key in keys]
+
+
+def _insert_children(session: Session, writes: Sequence[ArticleWrite], ids: list[int]) -> None:
+    texts: list[dict[str, Any]] = []
+    keywords: list[dict[str, Any]] = []
+    galleys: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    authors = _author_ids(session, [a for write in writes for a in write.record.authors])
+    next_author = iter(authors)
+    for write, article_id in zip(writes, ids, strict=True):
+        record = write.record
+        for kind, localized in (("title", record.titles), ("abstract", record.abstracts)):
+            for position, (lang, text) in enumerate(localized.items()):
+                printed = record.abstracts_as_printed.get(lang) if kind == "abstract" else None
+                texts.append(
+                    {
+                        "article_id": article_id,
+                        "kind": kind,
+                        "lang": lang,
+                        "position": position,
+                        "text": text,
+                        "text_as_printed": None if printed == text else printed,
+                    }  # fmt: skip
+                )
+        # One running position across languages keeps both the printed order of the languages
+        # and the order of the terms within each.
+        terms = [(lang, term) for lang, terms in record.keywords.items() for term in terms]
+        keywords += [
+            {
+                "article_id": article_id,
+                "lang": lang,
+                "position": position,
+                "term": term,
+                "term_folded": fold_spaces(term),
+            }  # fmt: skip
+            for position, (lang, term) in enumerate(terms)
+        ]
+        galleys += [
+            {
+                "article_id": article_id,
+                "position": position,
+                "label": galley.label,
+                "locale": galley.locale,
+                "url": galley.url,
+            }  # fmt: skip
+            for position, galley in enumerate(record.galleys)
+        ]
+        # Authors count from 1, as references do and as readers number them (see docs/api.md).
+        links += [
+            {
+                "article_id": article_id,
+                "position": position,
+                "author_id": next(next_author),
+                "affiliation": author.affiliation,
+            }  # fmt: skip
+            for position, author in enumerate(record.authors, start=1)
+        ]
+    for table, rows in ((ARTICLE_TEXT, texts), (KEYWORD, keywords), (GALLEY, galleys),
+                        (ARTICLE_AUTHOR, links)):  # fmt: skip
+        if rows:
+            session.execute(insert(table), rows)
+
+
+def _write_references(
+    session: Session, writes: Sequence[ArticleWrite], ids: list[int], existing: list[int]
+) -> None:
+    """Update references in place by position, so their ids survive a reload of the page;
+    insert the new positions and delete those the page no longer has."""
+    stored: dict[tuple[int, int], int] = {}
+    for some in chunks(existing):
+        statement = sa_select(REFERENCE.c.article_id, REFERENCE.c.position, REFERENCE.c.id)
+        for article_id, position, reference_id in session.execute(
+            statement.where(REFERENCE.c.article_id.in_(some))
+        ):
+            stored[article_id, position] = reference_id
+    kept: list[dict[str, Any]] = []
+    new: list[dict[str, Any]] = []
+    texts: list[tuple[dict[str, Any], str]] = []
+    for write, article_id in zip(writes, ids, strict=True):
+        for position, (raw, csl) in enumerate(
+            zip(write.record.references, write.parsed, strict=True), start=1
+        ):
+            row = {"raw": raw, "csl": csl} | reference_columns(csl)
+            reference_id = stored.pop((article_id, position), None)
+            if reference_id is None:
+                new.append(row | {"article_id": article_id, "position": position})
+                texts.append((new[-1], raw))
+            else:
+                row["b_id"] = reference_id
+                kept.append(row)
+                texts.append((row, raw))
+    if kept:
+        session.execute(_UPDATE_REFERENCE, kept)
+    if new:
+        inserted = insert_returning_ids(session, REFERENCE, new, ["article_id", "position"])
+        for row, reference_id in zip(new, inserted, strict=True):
+            row["b_id"] = reference_id
+    stale = sorted(stored.values())
+    for some in chunks(stale):
+        session.execute(delete(REFERENCE).where(REFERENCE.c.id.in_(some)))
+    delete_documents(session, "search_reference", stale)
+    replace_documents(
+        session, "search_reference", {row["b_id"]: document([raw]) for row, raw in texts}
+    )
