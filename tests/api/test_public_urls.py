@@ -169,8 +169,8 @@ def test_links_headers_redirects_and_pages_start_at_the_public_base_url(
     assert_public([home.headers["location"]])
     journal = home.headers["location"].removeprefix(PUBLIC)
     emitted: list[str] = []
-    for path in (article, f"{article}/references?limit=1", f"{article}/linkset", "/articles?limit=1",
-                 "/changes?limit=1"):
+    listings = ("/articles?limit=1", "/changes?limit=1", f"{article}/references?limit=1")
+    for path in (article, f"{article}/linkset", *listings):
         emitted += link_targets(public_client.get(path, headers=FORGED))
     for path in (article, journal, f"{journal}/issues", "/search?q=the", "/issues/1"):
         response = public_client.get(path, headers=browser)
