@@ -172,7 +172,8 @@ def test_links_headers_redirects_and_pages_start_at_the_public_base_url(
     listings = ("/articles?limit=1", "/changes?limit=1", f"{article}/references?limit=1")
     for path in (article, f"{article}/linkset", *listings):
         emitted += link_targets(public_client.get(path, headers=FORGED))
-    for path in (article, journal, f"{journal}/issues", "/search?q=the", "/issues/1"):
+    issue = f"/issues/{public_client.get(article).json()['issue']['id']}"
+    for path in (article, journal, f"{journal}/issues", "/search?q=the", issue):
         response = public_client.get(path, headers=browser)
         emitted += page_urls(response) + link_targets(response)
     assert any(url.startswith(PUBLIC) for url in emitted)
