@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import queue
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -36,11 +38,17 @@ def test_the_urls_are_printed_when_they_answer(
     server = serve(env, tmp_path / "serve.log")
     try:
         assert server.stdout is not None
+        printed: queue.Queue[str] = queue.Queue()
+        output = server.stdout
+        threading.Thread(target=lambda: [printed.put(x) for x in output], daemon=True).start()
         lines: list[str] = []
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while not lines or lines[-1] != "Stop with Ctrl+C.":
-            line = server.stdout.readline()
-            assert line and time.monotonic() < deadline, tail(tmp_path / "serve.log")
+            try:
+                line = printed.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                line = ""
+            assert line, tail(tmp_path / "serve.log")
             lines.append(line.rstrip("\n"))
         base = f"http://127.0.0.1:{port}"
         assert lines[0] == f"Starting the Journal Metadata API on {base} ..."
