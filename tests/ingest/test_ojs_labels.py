@@ -111,3 +111,14 @@ def test_the_ui_language_decides_only_what_the_detector_cannot_know():
     assert language_of(english, "uz") == "en"  # an English article on an Uzbek site
     assert language_of(portuguese, "uz") == "pt"  # letters prove Portuguese
     assert language_of(english, "pt") == "en"  # the detector knows Portuguese: no hint needed
+
+
+def test_month_table_is_what_the_script_generates(tmp_path):
+    spec = importlib.util.spec_from_file_location("months", ROOT / "scripts/build_ojs_months.py")
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    output = tmp_path / "month_table.py"
+    build.main(PKP_LABELS, output)
+    generated = (ROOT / "app/ingest/ojs_page/month_table.py").read_text(encoding="utf-8")
+    assert output.read_text(encoding="utf-8") == generated
