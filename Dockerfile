@@ -11,6 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HOST=0.0.0.0 \
     PORT=8000 \
     LOG_FORMAT=json \
+    RATE_LIMITS=1 \
     DATABASE_URL=sqlite:////data/journal.db
 
 WORKDIR /app

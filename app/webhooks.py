@@ -4,33 +4,36 @@ Signed as the Standard Webhooks specification asks (standardwebhooks.com): heade
 ``webhook-id`` (the change's ``seq``), ``webhook-timestamp`` (Unix seconds) and
 ``webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`` keyed by
 ``WEBHOOK_SECRET``. Delivery never blocks a request or a load: committing sessions hand their
-events to a queue, and one sender thread with its own event loop posts them in commit order with
-an httpx async client, retrying network errors, 408, 429 and 5xx with exponential backoff.
+events to a queue, and one sender thread posts them in commit order with the standard library's
+urllib (a timeout on each attempt), retrying network errors, 408, 429 and 5xx with exponential
+backoff; a 3xx or another 4xx is a refusal, not retried.
 Notifications are best effort (a process that dies loses its queue): ``/changes`` is the record a
 receiver catches up from, by the ``seq`` of the last event it saw.
 """
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import logging
+import queue
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import httpx
 
 from app.services.changes import ChangeEvent
 
 log = logging.getLogger(__name__)
 RETRIED_STATUSES = {408, 429}
+USER_AGENT = "journal-metadata-api-webhooks"
 _STOP = object()
 
 
@@ -67,61 +70,73 @@ class WebhookTarget:
     max_queue: int = 10_000
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not an instruction: urllib would re-send a POST as a bodiless
+    GET. Refusing it makes a 3xx an HTTPError (a refusal, not retried)."""
+
+    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+    """POST ``body``; the HTTP status (any status, 2xx or not). Network errors raise OSError
+    or http.client.HTTPException."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with _opener.open(request, timeout=timeout) as response:
+            response.read()
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code
+
+
 class WebhookDispatcher:
-    """A sender thread with its own event loop; ``submit`` is safe from any thread."""
+    """One sender thread posting queued events in commit order; ``submit`` is safe from any
+    thread and never blocks (the standard library's urllib, so no HTTP client to ship)."""
 
     def __init__(self, target: WebhookTarget) -> None:
         self.target = target
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._queue: asyncio.Queue[Any] | None = None
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=target.max_queue)
         self._thread = threading.Thread(target=self._run, name="webhooks", daemon=True)
-        self._ready = threading.Event()
         self.delivered = 0
         self.failed = 0
 
     def start(self) -> WebhookDispatcher:
         self._thread.start()
-        self._ready.wait(timeout=10)
         return self
 
     def submit(self, changes: Sequence[ChangeEvent]) -> None:
-        if self._loop is None or not changes:
-            return
         for change in changes:
-            self._loop.call_soon_threadsafe(self._enqueue, change)
+            self._enqueue(change)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Send what is queued (for at most ``timeout`` seconds), then end the thread."""
-        if self._loop is not None and self._thread.is_alive():
-            self._loop.call_soon_threadsafe(self._enqueue, _STOP)
+        if self._thread.is_alive():
+            self._enqueue(_STOP)
             self._thread.join(timeout)
 
     def _enqueue(self, item: Any) -> None:
-        assert self._queue is not None
         try:
             self._queue.put_nowait(item)
-        except asyncio.QueueFull:
+        except queue.Full:
             self.failed += 1
             log.warning("webhook queue full: event %s dropped (see /changes)", item)
 
     def _run(self) -> None:
-        asyncio.run(self._serve())
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                return
+            if self._deliver(item):
+                self.delivered += 1
+            else:
+                self.failed += 1
 
-    async def _serve(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._queue = asyncio.Queue(maxsize=self.target.max_queue)
-        self._ready.set()
-        async with httpx.AsyncClient(timeout=self.target.timeout) as client:
-            while True:
-                item = await self._queue.get()
-                if item is _STOP:
-                    return
-                if await self._deliver(client, item):
-                    self.delivered += 1
-                else:
-                    self.failed += 1
-
-    async def _deliver(self, client: httpx.AsyncClient, change: ChangeEvent) -> bool:
+    def _deliver(self, change: ChangeEvent) -> bool:
         body = event_body(change, self.target.base_url)
         message_id = str(change.seq)
         delay = self.target.backoff
@@ -129,24 +144,25 @@ class WebhookDispatcher:
             timestamp = int(time.time())
             headers = {
                 "content-type": "application/json",
+                "user-agent": USER_AGENT,
                 "webhook-id": message_id,
                 "webhook-timestamp": str(timestamp),
                 "webhook-signature": signature(self.target.secret, message_id, timestamp, body),
             }
             try:
-                response = await client.post(self.target.url, content=body, headers=headers)
-            except httpx.HTTPError as exc:
+                status = post(self.target.url, body, headers, self.target.timeout)
+            except (OSError, http.client.HTTPException, ValueError) as exc:
                 reason = f"{type(exc).__name__}: {exc}"
             else:
-                if response.is_success:
+                if 200 <= status < 300:
                     return True
-                reason = f"HTTP {response.status_code}"
-                if response.status_code < 500 and response.status_code not in RETRIED_STATUSES:
+                reason = f"HTTP {status}"
+                if status < 500 and status not in RETRIED_STATUSES:
                     log.warning("webhook %s refused (%s); not retried", message_id, reason)
                     return False
             if attempt < self.target.attempts:
                 log.info("webhook %s attempt %d failed (%s)", message_id, attempt, reason)
-                await asyncio.sleep(delay)
+                time.sleep(delay)
                 delay *= 2
         log.warning("webhook %s undelivered after %d attempts", message_id, self.target.attempts)
         return False

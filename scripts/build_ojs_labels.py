@@ -1,6 +1,7 @@
 """Build ``app/ingest/ojs_page/label_table.py`` from PKP's ``labels.json`` (OJS 3.3, 3.4, main).
 
-Usage: ``python scripts/build_ojs_labels.py /path/to/shared/ojs/labels.json``
+Usage: ``python scripts/build_ojs_labels.py [data/ojs/labels.json.gz]`` (a copy of PKP's file, with
+its provenance in ``data/ojs/README.md``; plain ``.json`` works too)
 
 The loader recognises the blocks of an OJS article page (abstract, keywords, references, how to
 cite, downloads, published, issue, section ...) by the labels OJS prints over them, in whatever UI
@@ -11,13 +12,16 @@ that the running service never reads the shared folder.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import sys
 import unicodedata
 from pathlib import Path
 
-OUTPUT = Path(__file__).resolve().parents[1] / "app" / "ingest" / "ojs_page" / "label_table.py"
+ROOT = Path(__file__).resolve().parents[1]
+OUTPUT = ROOT / "app" / "ingest" / "ojs_page" / "label_table.py"
+SOURCE = ROOT / "data" / "ojs" / "labels.json.gz"
 
 # role -> translation keys whose text labels that block (in order of priority on conflicts)
 ROLES: dict[str, tuple[str, ...]] = {
@@ -75,7 +79,8 @@ def fold(text: str) -> str:
 
 
 def main(source: Path, output: Path = OUTPUT) -> None:
-    data = json.loads(source.read_text(encoding="utf-8"))
+    raw = source.read_bytes()
+    data = json.loads(gzip.decompress(raw) if source.suffix == ".gz" else raw)
     labels = data["labels"]
     locales = {locale for translations in labels.values() for locale in translations}
     table: dict[str, dict[str, None]] = {role: {} for role in ROLES}
@@ -179,4 +184,4 @@ def _wrapped(items: list[str], *, indent: int, width: int = 100) -> list[str]:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/ojs/labels.json"))
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else SOURCE)

@@ -10,7 +10,9 @@ import typer
 
 from app.cli.application import CommandError
 
-FileArgument = Annotated[Path, typer.Argument(help="The NDJSON file to write ('-' for stdout).")]
+FileArgument = Annotated[
+    Path, typer.Argument(metavar="FILE", help="The NDJSON file to write ('-' for stdout).")
+]
 
 
 def dump(file: FileArgument) -> int:

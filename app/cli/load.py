@@ -26,18 +26,24 @@ PathsArgument = Annotated[
 ]
 UrlOption = Annotated[
     str | None,
-    typer.Option(help="The page's address, its natural key; only with a single page."),
+    typer.Option(
+        metavar="URL", help="The page's address, its natural key; only with a single page."
+    ),
 ]
 JournalOption = Annotated[
     str | None,
-    typer.Option(help="The journal's name, for pages that print none and have no address."),
+    typer.Option(
+        metavar="NAME", help="The journal's name, for pages that print none and have no address."
+    ),
 ]
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="Parse and report every page; write nothing.")
 ]
 WorkersOption = Annotated[
     int | None,
-    typer.Option(min=1, help="Parsing processes (default: one per core).", show_default=False),
+    typer.Option(
+        min=1, metavar="N", help="Parsing processes (default: one per core).", show_default=False
+    ),
 ]
 
 
@@ -50,8 +56,9 @@ def load(
 ) -> int:
     """Load OJS article pages; a page that fails leaves the database as it was.
 
-    Prints one line per page (created, updated or unchanged article, or the reason it failed)
-    and a summary; the exit code is 1 when any page failed, after the others are loaded.
+    Reports each page (created, updated or unchanged article, or the reason it failed): on a
+    terminal under a progress bar with rate and ETA, else as one line per page; then a summary.
+    The exit code is 1 when any page failed, after the others are loaded.
     """
     from app.services.bulk_loading import expand_paths
 

@@ -11,7 +11,9 @@ import typer
 from app.cli.application import CommandError
 from app.cli.dump import summary
 
-FileArgument = Annotated[Path, typer.Argument(help="A file made by dump ('-' for stdin).")]
+FileArgument = Annotated[
+    Path, typer.Argument(metavar="FILE", help="A file made by dump ('-' for stdin).")
+]
 
 
 def restore(file: FileArgument) -> int:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli.application import CommandError
+from app.cli.application import CommandError, reads
 
 app = typer.Typer(
     help="Bearer tokens for the write API: create (shown once), list, revoke.",
@@ -19,19 +19,23 @@ app = typer.Typer(
 )
 
 NameOption = Annotated[
-    str, typer.Option("--name", help="Who or what uses the token (shown by `token list`).")
+    str,
+    typer.Option(
+        "--name", metavar="NAME", help="Who or what uses the token (shown by `token list`)."
+    ),
 ]
 ScopeOption = Annotated[
     list[str],
     typer.Option(
         "--scope",
+        metavar="SCOPE",
         help="write (create and update articles) or admin (also delete); repeatable.",
         show_default=False,
     ),
 ]
 
 
-@app.command("create")
+@app.command("create", epilog=reads("DATABASE_URL"))
 def create(name: NameOption, scope: ScopeOption) -> int:
     """Create a token and print it once on stdout (store it now: it is not shown again)."""
     from sqlmodel import Session
@@ -50,7 +54,7 @@ def create(name: NameOption, scope: ScopeOption) -> int:
     return 0
 
 
-@app.command("list")
+@app.command("list", epilog=reads("DATABASE_URL"))
 def list_tokens() -> int:
     """List tokens: id, name, scopes, when created, when revoked (never the secrets)."""
     from sqlmodel import Session
@@ -80,7 +84,7 @@ def list_tokens() -> int:
 TokenIdArgument = Annotated[int, typer.Argument(metavar="ID", help="From `token list`.")]
 
 
-@app.command("revoke")
+@app.command("revoke", epilog=reads("DATABASE_URL"))
 def revoke(token_id: TokenIdArgument) -> int:
     """Revoke a token for good: requests bearing it are refused from now on (401)."""
     from sqlmodel import Session

@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 
 from app.config import get_settings
 from app.exporters.safe_links import safe_http_url
+from app.site.links import site_root
 
 SITE_DIR = Path(__file__).parent
 TEMPLATES_DIR = SITE_DIR / "templates"
@@ -44,7 +45,10 @@ def _environment(override: Path | None) -> Environment:
 
 
 def render(template: str, context: dict[str, Any]) -> bytes:
-    return environment().get_template(template).render(**context).encode("utf-8")
+    """``template`` filled with ``context``; ``root`` (PUBLIC_BASE_URL's path) starts the
+    templates' own links (``{{ root }}/static/site.css``)."""
+    page = environment().get_template(template).render(root=site_root(), **context)
+    return page.encode("utf-8")
 
 
 def static_file(name: str) -> bytes:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from selectolax.lexbor import LexborHTMLParser
 from sqlmodel import Session
 
 from app.config import get_settings
 from app.db import get_session
 from app.main import app
 from app.services.loading import LoadResult
+from app.services.tokens import create_token
 
 PUBLIC = "https://api.example.org/journal-api"
 FORGED = {"Host": "attacker.example"}
@@ -91,3 +96,86 @@ def test_signposting_links_and_sitemap_use_the_public_base_url(
     assert sitemap.status_code == 200
     assert f"<loc>{PUBLIC}/" in sitemap.text
     assert "attacker" not in article.headers["link"] + sitemap.text
+
+
+# ------------------------------------------------ every URL the service emits, audited at once
+
+OURS_ELSEWHERE = {"attacker.example", "testserver", "127.0.0.1", "localhost"}
+
+
+def assert_public(urls: list[str]) -> None:
+    """Each URL of ours starts at PUBLIC_BASE_URL: absolute under it, or site-relative under its
+    path (a proxy's prefix); other hosts' URLs (DOIs, ORCID iDs, licences) are left alone."""
+    prefix = urlsplit(PUBLIC).path
+    assert urls
+    for url in urls:
+        parts = urlsplit(url)
+        if not parts.scheme:
+            if url.startswith(("#", "?")) or not url.startswith("/"):
+                continue  # same page, or relative to it
+            assert url == prefix or url.startswith(prefix + "/"), url
+            continue
+        assert parts.hostname not in OURS_ELSEWHERE, url
+        if parts.hostname == urlsplit(PUBLIC).hostname:
+            assert url.startswith(PUBLIC + "/"), url
+
+
+def link_targets(response: httpx.Response) -> list[str]:
+    return [
+        target
+        for value in response.headers.get_list("link")
+        for target in re.findall(r"<([^>]*)>", value)
+    ]
+
+
+def page_urls(response: httpx.Response) -> list[str]:
+    assert response.headers["content-type"].startswith("text/html"), response.text[:200]
+    tree = LexborHTMLParser(response.text)
+    return [
+        node.attributes[name] or ""
+        for name, selector in (("href", "[href]"), ("src", "[src]"), ("action", "[action]"))
+        for node in tree.css(selector)
+    ]
+
+
+def test_write_answers_locate_the_article_under_the_public_base_url(
+    public_client: TestClient, session: Session
+) -> None:
+    _row, token = create_token(session, name="audit", scopes=["write"])
+    session.commit()
+    write = {"Authorization": f"Bearer {token}", **FORGED}
+    article = {"source_url": "https://j.example/article/view/1", "title": {"en": "Located"},
+               "journal": {"title": {"en": "Journal of Locations"}}}
+    created = public_client.post("/articles", json=article, headers=write)
+    assert created.status_code == 201, created.text
+    url = f"{PUBLIC}/articles/{created.json()['id']}"
+    assert created.headers["location"] == created.headers["content-location"] == url
+    updated = public_client.put(
+        f"/articles/{created.json()['id']}",
+        json={**article, "title": {"en": "Located again"}},
+        headers={**write, "If-Match": created.headers["etag"]},
+    )
+    assert updated.status_code == 200, updated.text
+    assert updated.headers["content-location"] == url and "location" not in updated.headers
+
+
+def test_links_headers_redirects_and_pages_start_at_the_public_base_url(
+    public_client: TestClient, seeded: LoadResult
+) -> None:
+    article = f"/articles/{seeded.article_id}"
+    browser = {"Accept": "text/html", **FORGED}
+    home = public_client.get("/", headers=browser, follow_redirects=False)
+    assert home.status_code == 302
+    assert_public([home.headers["location"]])
+    journal = home.headers["location"].removeprefix(PUBLIC)
+    emitted: list[str] = []
+    listings = ("/articles?limit=1", "/changes?limit=1", f"{article}/references?limit=1")
+    for path in (article, f"{article}/linkset", *listings):
+        emitted += link_targets(public_client.get(path, headers=FORGED))
+    issue = f"/issues/{public_client.get(article).json()['issue']['id']}"
+    for path in (article, journal, f"{journal}/issues", "/search?q=the", issue):
+        response = public_client.get(path, headers=browser)
+        emitted += page_urls(response) + link_targets(response)
+    assert any(url.startswith(PUBLIC) for url in emitted)
+    assert any(url.startswith("/journal-api/") for url in emitted)
+    assert_public(emitted)

@@ -76,9 +76,9 @@ def receiver() -> Iterator[Receiver]:
     found.close()
 
 
-def _dispatcher(url: str, **options: Any) -> Iterator[WebhookDispatcher]:
+def _dispatcher(url: str, timeout: float = 5, **options: Any) -> Iterator[WebhookDispatcher]:
     dispatcher = WebhookDispatcher(
-        WebhookTarget(url=url, secret=SECRET, backoff=0.02, timeout=5, **options)
+        WebhookTarget(url=url, secret=SECRET, backoff=0.02, timeout=timeout, **options)
     ).start()
     previous = webhooks.install(dispatcher)
     yield dispatcher
@@ -156,6 +156,56 @@ def test_an_unreachable_receiver_is_given_up_after_the_attempts(
         assert client.post("/articles", json=ARTICLE, headers=write).status_code == 201
         wait_for(lambda: dispatcher.failed == 1)  # noqa: B023
         assert dispatcher.delivered == 0
+
+
+def test_a_redirect_is_a_refusal_and_is_not_followed(
+    client: TestClient, receiver: Receiver, dispatcher: WebhookDispatcher, write: dict[str, str]
+) -> None:
+    receiver.statuses = [302]
+    client.post("/articles", json=ARTICLE, headers=write)
+    wait_for(lambda: dispatcher.failed == 1)
+    assert len(receiver.requests) == 1 and dispatcher.delivered == 0
+
+
+def test_a_receiver_that_never_answers_times_out_and_is_retried(
+    client: TestClient, write: dict[str, str]
+) -> None:
+    accepted: list[socket.socket] = []
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        silent.settimeout(10)
+        port = silent.getsockname()[1]
+        for dispatcher in _dispatcher(f"http://127.0.0.1:{port}/hook", attempts=2, timeout=0.3):
+            assert client.post("/articles", json=ARTICLE, headers=write).status_code == 201
+            accepted.append(silent.accept()[0])
+            accepted.append(silent.accept()[0])  # the retry after the first attempt timed out
+            wait_for(lambda: dispatcher.failed == 1)  # noqa: B023
+            assert dispatcher.delivered == 0
+    for connection in accepted:
+        connection.close()
+
+
+def test_the_event_names_the_article_under_the_public_base_url(
+    client: TestClient, receiver: Receiver, write: dict[str, str], settings_env: pytest.MonkeyPatch
+) -> None:
+    settings_env.setenv("WEBHOOK_URL", receiver.url)
+    settings_env.setenv("WEBHOOK_SECRET", SECRET)
+    settings_env.setenv("PUBLIC_BASE_URL", "https://api.example.org/journal-api/")
+    previous = webhooks.install(None)  # the dispatcher is built from the settings
+    try:
+        created = client.post(
+            "/articles", json=ARTICLE, headers={**write, "Host": "attacker.example"}
+        ).json()
+        wait_for(lambda: len(receiver.requests) == 1)
+    finally:
+        configured = webhooks.install(previous)
+        if configured is not None:
+            configured.stop(timeout=5)
+    [event] = receiver.events()
+    assert event["data"]["url"] == (
+        f"https://api.example.org/journal-api/articles/{created['id']}"
+    )
 
 
 def test_a_slow_receiver_never_holds_up_the_write(

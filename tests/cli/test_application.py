@@ -25,7 +25,6 @@ def test_help_lists_every_command_and_every_environment_variable(
 @pytest.mark.parametrize(
     ("argv", "reason"),
     [
-        ([], "Missing command"),
         (["lod"], "No such command 'lod'"),
         (["load"], "Missing argument"),
         (["seed", "--if-full"], "No such option"),
@@ -38,6 +37,35 @@ def test_usage_errors_are_one_line_and_a_non_zero_exit(
     assert main(argv) != 0
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1 and reason in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "commands"),
+    [([], "migrate, seed, load, reparse, serve, delete, dump, restore or token"),
+     (["token"], "create, list or revoke")],
+)  # fmt: skip
+def test_a_command_group_alone_shows_its_help_and_says_what_is_missing(
+    argv: list[str], commands: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert "Usage: python -m app" in out
+    path = " ".join(["python -m app", *argv])
+    assert err == f"error: {path} needs a command: {commands}\n"
+
+
+COMMANDS = [[info.name] for info in cli.registered_commands if info.name] + [
+    ["token", name] for name in ("create", "list", "revoke")
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_each_command_help_names_the_environment_variables_it_reads(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*command, "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Environment: " in out and "DATABASE_URL" in out, out
 
 
 def test_every_registered_command_has_help_text() -> None:

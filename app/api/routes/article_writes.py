@@ -28,6 +28,7 @@ from app.errors import PROBLEM_MEDIA_TYPE, ProblemError
 from app.ingest.ojs_page import parse_page
 from app.ingest.records import ArticleRecord, PageError
 from app.inputs import ArticleInput, ReferenceListInput
+from app.public_urls import absolute_url
 from app.schemas import Page, ReferencePublic
 from app.services import references as reference_service
 from app.services.loading import (
@@ -255,9 +256,11 @@ def _free_keys(session: Session, record: ArticleRecord, article_id: int | None) 
 
 def _article_response(session: Session, result: LoadResult, status_code: int) -> Response:
     body = article_json(session, result.article_id) or b"{}"
-    headers = {"ETag": body_etag(body), "Content-Location": f"/articles/{result.article_id}"}
+    # Absolute, from PUBLIC_BASE_URL: a relative one would miss a proxy's path prefix.
+    url = absolute_url(f"/articles/{result.article_id}")
+    headers = {"ETag": body_etag(body), "Content-Location": url}
     if result.status == "created":
-        headers["Location"] = f"/articles/{result.article_id}"
+        headers["Location"] = url
     return Response(body, status_code, headers=headers, media_type="application/json")
 
 

@@ -112,9 +112,7 @@ def home(request: Request, session: SessionDep, language: LanguageDep) -> Respon
         )
     journals, _next = journal_service.list_journals(session=session, limit=2)
     if len(journals) == 1:
-        target = f"/journals/{journals[0].id}"
-        if language.lang:
-            target += f"?lang={language.lang}"
+        target = public_url(f"/journals/{journals[0].id}", lang=language.lang)
         return RedirectResponse(target, status_code=302, headers={"Vary": "Accept"})
     journals, _next = journal_service.list_journals(session=session, limit=MAX_LIMIT)
     return html_response(pages.home_page(journals, pages.Reader.of(language)))
