@@ -1,7 +1,7 @@
 """Build ``app/ingest/ojs_page/month_table.py``: month names in every OJS UI language, from CLDR.
 
-Usage: ``python scripts/build_ojs_months.py [data/ojs/labels.json.gz]`` (PKP's ``labels.json``,
-gzipped or plain)
+Usage: ``python scripts/build_ojs_months.py [data/ojs/labels.json.gz]`` (PKP's file, copied with its
+provenance into ``data/ojs/``; plain ``.json`` works too)
 
 OJS prints a published date with the journal's date format; formats with ``%B``/``%b`` (or the
 IntlDateFormatter patterns of OJS 3.4+) print the month's name in the UI language ("15 de março de
@@ -26,8 +26,6 @@ from babel.dates import get_month_names
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "app" / "ingest" / "ojs_page" / "month_table.py"
 SOURCE = ROOT / "data" / "ojs" / "labels.json.gz"
-if not SOURCE.exists():
-    SOURCE = ROOT.parent / "shared" / "ojs" / "labels.json"
 
 
 def fold(word: str) -> str:
