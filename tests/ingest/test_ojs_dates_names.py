@@ -143,20 +143,3 @@ def test_names_marked_up_in_parts_keep_their_family_names():
     assert [(a.given, a.family) for a in dom_authors(tree)] == [
         ("Lucía", "Martínez Herrera"), ("Andrés Felipe", "Rojas")
     ]
-
-
-def test_month_table_is_what_the_script_generates(tmp_path):
-    import importlib.util
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
-    spec = importlib.util.spec_from_file_location("months", root / "scripts/build_ojs_months.py")
-    assert spec is not None and spec.loader is not None
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
-    if not build.SOURCE.exists():
-        pytest.skip("PKP's labels.json is neither in data/ojs nor beside the repository")
-    output = tmp_path / "month_table.py"
-    build.main(build.SOURCE, output)
-    generated = (root / "app/ingest/ojs_page/month_table.py").read_text(encoding="utf-8")
-    assert output.read_text(encoding="utf-8") == generated

@@ -34,6 +34,9 @@ def test_the_fixture_set_covers_what_the_issue_asks() -> None:
     assert {entry["file"].rsplit(".", 1)[1] for entry in pages} == {"txt", "html"}
     assert {entry["kind"] for entry in pages} >= {"landing", "full_text", "pdf_stub", "toc"}
     assert all(entry["template"] and entry["release"] for entry in pages)
+    html_templates = " ".join(e["template"] for e in pages if e["file"].endswith(".html"))
+    for theme in ("healthSciences", "bootstrap3", "immersion", "manuscript", "pragma", "classic"):
+        assert theme in html_templates, theme
 
 
 @pytest.mark.parametrize("entry", LOADING, ids=[e["file"] for e in LOADING])
