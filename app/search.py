@@ -35,7 +35,9 @@ def tokens(value: str) -> list[str]:
 
 
 def document(parts: Iterable[str | None]) -> str:
-    return " ".join(token for part in parts if part for token in tokens(part))
+    # One pass over the parts joined by a space: a space separates tokens and composes with
+    # nothing, so these are the tokens of each part, in order (a load tokenizes every reference).
+    return " ".join(tokens(" ".join(part for part in parts if part)))
 
 
 def replace_documents(session: Session, table: SearchTable, documents: dict[int, str]) -> None:

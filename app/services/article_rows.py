@@ -26,12 +26,17 @@ from app.models import (
     Author,
     Galley,
     Issue,
+    Journal,
     Keyword,
     Reference,
     utcnow,
 )
+from app.schemas import ArticleAuthor as ArticleAuthorPublic
+from app.schemas import ArticlePublic, GalleyPublic, IssueSummary, ReferencePublic
 from app.search import delete_documents, document, fold_spaces, replace_documents
+from app.services.articles import FullArticle, journal_summary
 from app.services.changes import fresh_article_id
+from app.services.documents import mark_written
 
 # Bound parameters per statement stay far below SQLite's limit (32,766) with lists this long.
 IN_LIST = 500
@@ -50,7 +55,7 @@ ARTICLE_TEXT = _table(ArticleText)
 KEYWORD = _table(Keyword)
 GALLEY = _table(Galley)
 REFERENCE = _table(Reference)
-IssueRow = tuple[int, int | None]  # an issue's id and year
+IssueRow = tuple[int, str | None, str | None, int | None]  # id, volume, number, year
 CHILD_TABLES = (ARTICLE_TEXT, KEYWORD, GALLEY, ARTICLE_AUTHOR)
 # Built once: an executemany binds each row to the same compiled statement.
 _UPDATE_ARTICLE = (
@@ -91,10 +96,14 @@ class ArticleWrite:
 
     record: ArticleRecord
     parsed: Sequence[dict[str, Any]]
-    journal_id: int
+    journal: Journal
     source_url: str
     content_hash: str
     article_id: int | None = None  # None: a new article, its id given by write_articles
+
+    @property
+    def journal_id(self) -> int:
+        return self.journal.id or 0
 
 
 def chunks(values: Sequence[Any], size: int = IN_LIST) -> Iterator[Sequence[Any]]:
@@ -154,7 +163,7 @@ def write_articles(session: Session, writes: Sequence[ArticleWrite]) -> list[int
     if not writes:
         return []
     issues = _issue_ids(session, writes)
-    now = utcnow()
+    now = utcnow()  # in UTC, as the column gives it back: the rendered documents show it
     rows = [_article_row(write, issues, now) for write in writes]
     updated = [
         row | {"b_id": write.article_id}
@@ -171,8 +180,8 @@ def write_articles(session: Session, writes: Sequence[ArticleWrite]) -> list[int
     for table in CHILD_TABLES:
         for some in chunks(existing):
             session.execute(delete(table).where(table.c.article_id.in_(some)))
-    _insert_children(session, writes, ids)
-    _write_references(session, writes, ids, existing)
+    authors = _insert_children(session, writes, ids)
+    references = _write_references(session, writes, ids, existing)
     replace_documents(
         session,
         "search_article",
@@ -184,13 +193,87 @@ def write_articles(session: Session, writes: Sequence[ArticleWrite]) -> list[int
             for write, article_id in zip(writes, ids, strict=True)
         },
     )
+    jsonb = session.get_bind().dialect.name == "postgresql"
+    mark_written(
+        session,
+        (
+            _written(write, article_id, row, issues, written_authors, written_references, jsonb)
+            for write, article_id, row, written_authors, written_references in zip(
+                writes, ids, rows, authors, references, strict=True
+            )
+        ),
+    )
     return ids
+
+
+def jsonb_order(value: Any) -> Any:
+    """A JSON value as PostgreSQL's jsonb gives it back: object keys shortest first, then in
+    byte order (the JSON of a document must equal the one rendered from the rows read back)."""
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda key: (len(key.encode()), key.encode()))
+        return {key: jsonb_order(value[key]) for key in keys}
+    if isinstance(value, list):
+        return [jsonb_order(item) for item in value]
+    return value
+
+
+def _written(
+    write: ArticleWrite,
+    article_id: int,
+    row: dict[str, Any],
+    issues: dict[tuple[int, str], IssueRow],
+    authors: list[ArticleAuthorPublic],
+    references: list[ReferencePublic],
+    jsonb: bool,
+) -> FullArticle:
+    """The article as its rows read back (app.services.articles.full_articles) would give it."""
+    record = write.record
+    key = issue_key(record.issue)
+    issue = None
+    if key is not None:
+        issue_id, volume, number, year = issues[write.journal_id, key]
+        issue = IssueSummary(id=issue_id, volume=volume, number=number, year=year)
+    journal = journal_summary(write.journal)
+    if jsonb:
+        journal.title = jsonb_order(journal.title)
+    public = ArticlePublic(
+        id=article_id,
+        doi=record.doi,
+        source_url=write.source_url,
+        ojs_article_id=record.ojs_article_id,
+        journal=journal,
+        issue=issue,
+        title=dict(record.titles),
+        abstract=dict(record.abstracts),
+        keywords={lang: list(terms) for lang, terms in record.keywords.items() if terms},
+        authors=authors,
+        galleys=[
+            GalleyPublic(label=galley.label, locale=galley.locale, url=galley.url)
+            for galley in record.galleys
+        ],
+        language=record.language,
+        pages=record.pages,
+        published=record.published,
+        reference_count=len(references),
+        updated_at=row["updated_at"],
+    )
+    article = Article(
+        id=article_id,
+        doi=record.doi,
+        journal_id=write.journal_id,
+        issue_id=row["issue_id"],
+        year=row["year"],
+        published=record.published,
+        source_url=write.source_url,
+        content_hash=write.content_hash,
+    )
+    return FullArticle(article, public, references)
 
 
 def _article_row(write: ArticleWrite, issues: dict[tuple[int, str], IssueRow], now: Any) -> Any:
     record = write.record
     key = issue_key(record.issue)
-    issue_id, issue_year = issues[write.journal_id, key] if key is not None else (None, None)
+    issue_id, _volume, _number, issue_year = issues[write.journal_id, key] if key else (None,) * 4
     year = issue_year or (record.published.year if record.published else None)
     return {
         "journal_id": write.journal_id,
@@ -232,11 +315,12 @@ def _issue_ids(session: Session, writes: Sequence[ArticleWrite]) -> dict[tuple[i
     found: dict[tuple[int, str], IssueRow] = {}
     keys = sorted({key for _journal, key in wanted})
     for some in chunks(keys):
-        statement = sa_select(ISSUE.c.journal_id, ISSUE.c.key, ISSUE.c.id, ISSUE.c.year).where(
+        columns = (ISSUE.c.id, ISSUE.c.volume, ISSUE.c.number, ISSUE.c.year)
+        statement = sa_select(ISSUE.c.journal_id, ISSUE.c.key, *columns).where(
             ISSUE.c.key.in_(some), ISSUE.c.journal_id.in_({journal for journal, _ in wanted})
         )
-        for journal, key, issue_id, year in session.execute(statement):
-            found[journal, key] = (issue_id, year)
+        for journal, key, *issue in session.execute(statement):
+            found[journal, key] = (issue[0], issue[1], issue[2], issue[3])
     missing = [(journal_key, record) for journal_key, record in wanted.items()
                if journal_key not in found]  # fmt: skip
     if missing:
@@ -252,18 +336,23 @@ def _issue_ids(session: Session, writes: Sequence[ArticleWrite]) -> dict[tuple[i
         ]
         inserted = insert_returning_ids(session, ISSUE, rows, ["journal_id", "key"])
         for ((journal, key), record), issue_id in zip(missing, inserted, strict=True):
-            found[journal, key] = (issue_id, record.year)
+            found[journal, key] = (issue_id, record.volume, record.number, record.year)
     return found
 
 
-def _author_ids(session: Session, records: Sequence[AuthorRecord]) -> list[int]:
+AuthorRow = tuple[int, str | None, str | None, str | None]  # id, family, given, ORCID
+
+
+def _author_ids(session: Session, records: Sequence[AuthorRecord]) -> list[AuthorRow]:
     """The stored author of each record, created when new: one lookup, one insert."""
     keys = [author_key(record) for record in records]
     distinct = list(dict.fromkeys(keys))
-    found: dict[str, int] = {}
+    found: dict[str, AuthorRow] = {}
+    columns = (AUTHOR.c.id, AUTHOR.c.family, AUTHOR.c.given, AUTHOR.c.orcid)
     for some in chunks(distinct):
-        statement = sa_select(AUTHOR.c.key, AUTHOR.c.id).where(AUTHOR.c.key.in_(some))
-        found.update({key: author_id for key, author_id in session.execute(statement)})  # noqa: C416
+        statement = sa_select(AUTHOR.c.key, *columns).where(AUTHOR.c.key.in_(some))
+        for key, *author in session.execute(statement):
+            found[key] = (author[0], author[1], author[2], author[3])
     first_record = dict(zip(reversed(keys), reversed(records), strict=True))
     new: list[dict[str, Any]] = [
         {
@@ -279,11 +368,15 @@ def _author_ids(session: Session, records: Sequence[AuthorRecord]) -> list[int]:
     if new:
         inserted = insert_returning_ids(session, AUTHOR, new, ["key"])
         for row, author_id in zip(new, inserted, strict=True):
-            found[row["key"]] = author_id
+            found[row["key"]] = (author_id, row["family"], row["given"], row["orcid"])
     return [found[key] for key in keys]
 
 
-def _insert_children(session: Session, writes: Sequence[ArticleWrite], ids: list[int]) -> None:
+def _insert_children(
+    session: Session, writes: Sequence[ArticleWrite], ids: list[int]
+) -> list[list[ArticleAuthorPublic]]:
+    """Titles, abstracts, keywords, galleys and author links; returns each article's authors."""
+    written: list[list[ArticleAuthorPublic]] = []
     texts: list[dict[str, Any]] = []
     keywords: list[dict[str, Any]] = []
     galleys: list[dict[str, Any]] = []
@@ -329,26 +422,40 @@ def _insert_children(session: Session, writes: Sequence[ArticleWrite], ids: list
             for position, galley in enumerate(record.galleys)
         ]
         # Authors count from 1, as references do and as readers number them (see docs/api.md).
-        links += [
-            {
-                "article_id": article_id,
-                "position": position,
-                "author_id": next(next_author),
-                "affiliation": author.affiliation,
-            }  # fmt: skip
-            for position, author in enumerate(record.authors, start=1)
-        ]
+        written.append([])
+        for position, author in enumerate(record.authors, start=1):
+            author_id, family, given, orcid = next(next_author)
+            links.append(
+                {
+                    "article_id": article_id,
+                    "position": position,
+                    "author_id": author_id,
+                    "affiliation": author.affiliation,
+                }  # fmt: skip
+            )
+            written[-1].append(
+                ArticleAuthorPublic(
+                    id=author_id,
+                    position=position,
+                    family=family,
+                    given=given,
+                    affiliation=author.affiliation,
+                    orcid=orcid,
+                )  # fmt: skip
+            )
     for table, rows in ((ARTICLE_TEXT, texts), (KEYWORD, keywords), (GALLEY, galleys),
                         (ARTICLE_AUTHOR, links)):  # fmt: skip
         if rows:
             session.execute(insert(table), rows)
+    return written
 
 
 def _write_references(
     session: Session, writes: Sequence[ArticleWrite], ids: list[int], existing: list[int]
-) -> None:
+) -> list[list[ReferencePublic]]:
     """Update references in place by position, so their ids survive a reload of the page;
-    insert the new positions and delete those the page no longer has."""
+    insert the new positions and delete those the page no longer has. Returns each article's
+    references as their rows read back (app.services.articles.load_parts) give them."""
     stored: dict[tuple[int, int], int] = {}
     for some in chunks(existing):
         statement = sa_select(REFERENCE.c.article_id, REFERENCE.c.position, REFERENCE.c.id)
@@ -385,3 +492,21 @@ def _write_references(
     replace_documents(
         session, "search_reference", {row["b_id"]: document([raw]) for row, raw in texts}
     )
+    jsonb = session.get_bind().dialect.name == "postgresql"
+    rows = iter(texts)
+    return [
+        [
+            ReferencePublic(
+                id=row["b_id"],
+                article_id=article_id,
+                position=position,
+                raw=raw,
+                doi=row["doi"],
+                csl=jsonb_order(row["csl"]) if jsonb else row["csl"],
+            )
+            for position, (row, raw) in enumerate(
+                (next(rows) for _ in write.record.references), start=1
+            )
+        ]
+        for write, article_id in zip(writes, ids, strict=True)
+    ]

@@ -29,9 +29,10 @@ from sqlmodel import Session, col, select
 from app.models import Article, ArticleDocument
 from app.models import Reference as ReferenceRow
 from app.schemas import DOCUMENT_VERSION, ArticlePublic, ReferencePublic
-from app.services.articles import full_articles, summary_of
+from app.services.articles import FullArticle, full_articles, summary_of
 
 _PENDING = "documents.pending_articles"
+_KNOWN = "documents.written_articles"
 CHUNK = 200
 
 
@@ -70,14 +71,38 @@ def compose_article(body: str, *, references: str | None = None) -> str:
 
 def mark_articles(session: OrmSession, article_ids: Iterable[int]) -> None:
     """Render these articles' documents before this session's transaction commits."""
+    article_ids = set(article_ids)
     session.info.setdefault(_PENDING, set()).update(article_ids)
+    known = session.info.get(_KNOWN)
+    if known:  # changed since they were written: rendered from their rows again
+        for article_id in article_ids:
+            known.pop(article_id, None)
+
+
+def mark_written(session: OrmSession, articles: Iterable[FullArticle]) -> None:
+    """Render these articles from what their writer just wrote (their public models, equal to
+    what their rows read back), not by reading the rows again; unless they are marked again
+    after this (:func:`mark_articles`), e.g. because their journal changed."""
+    articles = list(articles)
+    mark_articles(session, [full.public.id for full in articles])
+    known = session.info.setdefault(_KNOWN, {})
+    known.update({full.public.id: full for full in articles})
+
+
+def forget_written(session: OrmSession, article_ids: Iterable[int]) -> None:
+    """These articles are gone (deleted in this transaction): nothing to render for them."""
+    known = session.info.get(_KNOWN)
+    if known:
+        for article_id in article_ids:
+            known.pop(article_id, None)
 
 
 def render_pending(session: OrmSession) -> None:
     """Render now what :func:`mark_articles` asked for (the commit hook calls this)."""
     pending = session.info.pop(_PENDING, None)
+    known = session.info.pop(_KNOWN, None) or {}
     if pending:
-        refresh(session, sorted(pending))
+        refresh(session, sorted(pending), known=known)
 
 
 @event.listens_for(OrmSession, "before_commit")
@@ -85,17 +110,32 @@ def _render_before_commit(session: OrmSession) -> None:
     render_pending(session)
 
 
-def refresh(session: OrmSession, article_ids: Sequence[int]) -> None:
-    """Render and store the documents of these articles and of their references, from their rows.
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_after_rollback(session: OrmSession) -> None:
+    session.info.pop(_KNOWN, None)
+
+
+def refresh(
+    session: OrmSession, article_ids: Sequence[int], *, known: dict[int, FullArticle] | None = None
+) -> None:
+    """Render and store the documents of these articles and of their references, from their rows
+    (or from ``known``, what a writer just wrote: see :func:`mark_written`).
 
     Ids of articles that no longer exist only lose their documents (a deletion)."""
     for start in range(0, len(article_ids), CHUNK):
-        _refresh_chunk(session, article_ids[start : start + CHUNK])
+        _refresh_chunk(session, article_ids[start : start + CHUNK], known or {})
 
 
-def _refresh_chunk(session: OrmSession, article_ids: Sequence[int]) -> None:
+def _refresh_chunk(
+    session: OrmSession, article_ids: Sequence[int], known: dict[int, FullArticle]
+) -> None:
     assert isinstance(session, Session)
-    found, _total = full_articles(session, col(Article.id).in_(article_ids), references=True)
+    unknown = [article_id for article_id in article_ids if article_id not in known]
+    found = [known[article_id] for article_id in article_ids if article_id in known]
+    if unknown:
+        rows, _total = full_articles(session, col(Article.id).in_(unknown), references=True)
+        found += rows
+    found.sort(key=lambda full: full.public.id)
     documents: list[dict[str, Any]] = []
     reference_documents: list[dict[str, Any]] = []
     for full in found:

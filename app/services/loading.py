@@ -34,7 +34,7 @@ from app.models import (
 from app.search import delete_documents, fold_spaces
 from app.services.article_rows import ArticleWrite, write_articles
 from app.services.changes import ChangeKind, lock_writes, record_change, record_changes
-from app.services.documents import mark_articles
+from app.services.documents import forget_written, mark_articles
 
 LoadStatus = Literal["created", "updated", "unchanged"]
 
@@ -344,7 +344,7 @@ def _store_run(
             ArticleWrite(
                 record=record,
                 parsed=references,
-                journal_id=row_id(journal),
+                journal=journal,
                 source_url=url,
                 content_hash=digest,
                 article_id=stored.id if stored is not None else None,
@@ -361,7 +361,7 @@ def _store_run(
         results[index] = LoadResult(article_id, status, len(records[index].references))
         changes.append((article_id, "created" if created else "updated"))
     record_changes(session, changes)
-    mark_articles(session, [*written, *readdressed])
+    mark_articles(session, readdressed)  # written ones are marked by write_articles
     _forget_stale_objects(session, [*readdressed, *(w.article_id for w in writes if w.article_id)])
     return end
 
@@ -429,6 +429,7 @@ def delete_article(session: Session, article_id: int) -> ArticleTombstone | None
     )
     delete_documents(session, "search_reference", [ref_id for ref_id in reference_ids if ref_id])
     delete_documents(session, "search_article", [article_id])
+    forget_written(session, [article_id])
     # Children go by ON DELETE CASCADE, in the database.
     session.execute(delete(Article).where(col(Article.id) == article_id))
     session.expunge(article)

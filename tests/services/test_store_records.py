@@ -16,7 +16,7 @@ from app.ingest.records import ArticleRecord, AuthorRecord, JournalRecord
 from app.models import Article, ArticleChange
 from app.services.articles import find_article
 from app.services.changes import PENDING_EVENTS
-from app.services.documents import stored_article
+from app.services.documents import render_article, render_reference_list, stored_article
 from app.services.loading import LoadResult, record_hash, store_record, store_records
 from tests.conftest import counting_statements
 from tests.corpus import corpus
@@ -158,3 +158,24 @@ def test_the_record_digest_is_the_one_stored_digests_were_made_with() -> None:
             dataclasses.asdict(record), sort_keys=True, default=str, ensure_ascii=False
         )
         assert record_hash(record) == hashlib.sha256(data.encode()).hexdigest()
+
+
+def test_documents_written_from_memory_equal_the_live_rendering(session: Session) -> None:
+    """Documents are rendered from what was written, unless something changed the article
+    after (here its journal gains a title from a later page of the same call)."""
+    before = store_records(session, RECORDS[:10])
+    session.commit()
+    journal = RECORDS[12].journal
+    renamed = dataclasses.replace(journal, titles={**journal.titles, "az": "Yeni jurnal"})
+    pages = [changed(RECORDS[0], 0), RECORDS[10], dataclasses.replace(RECORDS[12], journal=renamed)]
+    results = store_records(session, pages)
+    session.commit()
+    session.expire_all()
+    for article_id in {r.article_id for r in [*results, *before]}:
+        document = stored_article(session, article_id=article_id, references=True)
+        found = find_article(session=session, article_id=article_id, references=True)
+        assert document is not None and found is not None
+        assert document.body == render_article(found[0])
+        assert document.reference_list == render_reference_list(found[1])
+    first = stored_article(session, article_id=results[0].article_id)
+    assert first is not None and "Yeni jurnal" in first.body
