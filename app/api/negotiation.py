@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import weakref
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from app.api.work_pool import work_pool
 from app.config import get_settings
@@ -15,6 +18,8 @@ from app.errors import ProblemError
 from app.exporters import Negotiated, NotAcceptable, available_formats, negotiate
 from app.exporters.registry import Kind
 from app.schemas import ArticlePublic, ReferencePublic
+
+log = logging.getLogger(__name__)
 
 FormatQuery = Annotated[
     str | None,
@@ -91,21 +96,84 @@ def rendered(
         # Rendering (citation styles above all) is the CPU-heavy part: bounded pool.
         with work_pool().slot():
             body = chosen.render(kind, data, references=references)
-    except NotAcceptable as exc:
-        raise ProblemError(
+    except (NotAcceptable, ValueError) as exc:
+        raise _render_problem(chosen, exc) from None
+    return Response(body, media_type=chosen.content_type, headers=_headers(chosen, filename))
+
+
+def _render_problem(chosen: Negotiated, exc: Exception) -> ProblemError:
+    if isinstance(exc, NotAcceptable):
+        return ProblemError(
             406, exc.detail, available=exc.available, headers={"Vary": "Accept"}, **exc.extensions
-        ) from None
-    except ValueError as exc:
-        # A format that cannot represent this record (a Crossref deposit needs a DOI).
-        raise ProblemError(
-            409,
-            f"This record cannot be rendered as {chosen.exporter.name}: {exc}",
-            title="Conflict",
-            headers={"Vary": "Accept"},
-        ) from None
+        )
+    # A format that cannot represent this record (a Crossref deposit needs a DOI).
+    return ProblemError(
+        409,
+        f"This record cannot be rendered as {chosen.exporter.name}: {exc}",
+        title="Conflict",
+        headers={"Vary": "Accept"},
+    )
+
+
+def _headers(chosen: Negotiated, filename: str | None) -> dict[str, Any]:
     headers: dict[str, Any] = {"Vary": "Accept"}
     if filename and chosen.exporter.extension not in {"html", "json"}:
         headers["Content-Disposition"] = (
             f'inline; filename="{filename}.{chosen.exporter.extension}"'
         )
-    return Response(body, media_type=chosen.content_type, headers=headers)
+    return headers
+
+
+async def streamed(
+    request: Request,
+    chosen: Negotiated,
+    items: Sequence[ReferencePublic],
+    *,
+    filename: str | None = None,
+) -> Response:
+    """A reference list rendered piece by piece (``Exporter.streamers``), each piece in a worker
+    thread while this request holds a slot of the heavy-work pool. Between pieces the client is
+    asked whether it is still there: when it has gone (``http.disconnect``), rendering stops and
+    the slot is given back, so a long export costs at most one piece after the client leaves.
+    The first piece is rendered before answering, so a busy pool (503) or a record the format
+    cannot render (406, 409) is still a problem document."""
+    pool = work_pool()
+    await run_in_threadpool(pool.acquire)
+    pieces = chosen.stream("references", items)
+    released = False
+
+    def release() -> None:
+        nonlocal released
+        if not released:
+            released = True
+            pieces.close()
+            pool.release()
+
+    try:
+        first = await run_in_threadpool(next, pieces, None)
+    except (NotAcceptable, ValueError) as exc:
+        release()
+        raise _render_problem(chosen, exc) from None
+    except BaseException:
+        release()
+        raise
+
+    async def body() -> AsyncIterator[bytes]:
+        try:
+            piece = first
+            while piece is not None:
+                yield piece
+                if await request.is_disconnected():
+                    log.info("export stopped: the client disconnected")
+                    return
+                piece = await run_in_threadpool(next, pieces, None)
+        finally:
+            release()
+
+    iterator = body()
+    # A response that is never sent (the client left before it started) never runs the
+    # generator's ``finally``: the slot is given back when the generator is collected.
+    weakref.finalize(iterator, release)
+    return StreamingResponse(
+        iterator, media_type=chosen.content_type, headers=_headers(chosen, filename)
+    )

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -30,7 +30,7 @@ from app.api.languages import (
     localized_text,
     mark_language,
 )
-from app.api.negotiation import ExportDep, ExportRequest, is_default_json, rendered
+from app.api.negotiation import ExportDep, ExportRequest, is_default_json, rendered, streamed
 from app.api.params import (
     CountQuery,
     DoiQuery,
@@ -48,7 +48,6 @@ from app.api.routes.changes import as_utc
 from app.api.routes.site import article_html, article_signposts
 from app.config import get_settings
 from app.errors import PROBLEM_RESPONSES, ProblemError, invalid_parameter
-from app.exporters import Negotiated
 from app.schemas import ArticlePage, ArticlePublic, Page, ReferencePublic
 from app.services import articles as article_service
 from app.services import changes as change_service
@@ -452,6 +451,7 @@ async def list_article_references(
     article_id: ArticleId,
     session: SessionDep,
     paging: PagingDep,
+    request: Request,
     response: Response,
     export: ExportDep,
 ) -> Response:
@@ -462,7 +462,9 @@ async def list_article_references(
     """
     chosen = export.choose("references")
     if not is_default_json(chosen):
-        return await run_in_threadpool(_references_in_format, chosen, session, article_id)
+        exported = await run_in_threadpool(_references_to_export, session, article_id)
+        name = f"article-{article_id}-references"
+        return await streamed(request, chosen, exported, filename=name)
     response.headers["Vary"] = "Accept"
     after = paging.after()
     if after is None:
@@ -482,8 +484,8 @@ async def list_article_references(
     return page_json(page, items, response)
 
 
-def _references_in_format(chosen: Negotiated, session: Session, article_id: int) -> Response:
-    """The whole list as one document (exports are not paged)."""
+def _references_to_export(session: Session, article_id: int) -> list[ReferencePublic]:
+    """The whole list for one document (exports are not paged), within the export limit."""
     items, _next = reference_service.list_article_references(
         session=session, article_id=article_id, limit=None
     )
@@ -491,11 +493,11 @@ def _references_in_format(chosen: Negotiated, session: Session, article_id: int)
         raise not_found(article_id, session=session)
     most = get_settings().export_max_items
     if len(items) > most:
-        # Rendering is CPU-bound and cannot stop half-way: a bounded document, or JSON pages.
+        # Rendered in pieces, and abandoned when the client leaves, but still bounded.
         raise ProblemError(
             422,
             f"This list has {len(items)} references; exports hold at most {most}. "
             "Page through the JSON list (?limit=, ?cursor=) instead.",
             title="Export too large",
         )
-    return rendered(chosen, "references", items, filename=f"article-{article_id}-references")
+    return items
