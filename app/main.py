@@ -14,6 +14,7 @@ from app.api.body_limit import BodyLimitMiddleware
 from app.api.guards import RejectNulMiddleware
 from app.api.http_caching import GZIP_MINIMUM, HttpCachingMiddleware
 from app.api.limits_openapi import document_limits
+from app.api.openapi_fields import document_fields
 from app.api.query_parameters import reject_unknown_query_parameters
 from app.api.rate_limit import RateLimiter, RateLimitMiddleware, make_storage
 from app.api.routes import (
@@ -125,6 +126,7 @@ def create_app() -> FastAPI:
                 components.update(found.pop("$defs", {}))
                 components[model.__name__] = found
             document_limits(schema, rate_limited=settings.rate_limits)
+            document_fields(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -15,27 +15,58 @@ from starlette.concurrency import run_in_threadpool
 from app.api.work_pool import work_pool
 from app.config import get_settings
 from app.errors import ProblemError
-from app.exporters import Negotiated, NotAcceptable, available_formats, negotiate
-from app.exporters.registry import Kind
+from app.exporters import Negotiated, NotAcceptable, available_formats, exporters, negotiate
+from app.exporters import citation_catalog as catalog
+from app.exporters.citation import check_locale
+from app.exporters.registry import Kind, UnknownParameter
 from app.schemas import ArticlePublic, ReferencePublic
 
 log = logging.getLogger(__name__)
 
-FormatQuery = Annotated[
-    str | None,
-    Query(
+def _format_query(kind: Kind) -> Any:
+    """``?format=`` for one kind of resource: its schema lists the names (and aliases) of the
+    formats that render it; empty means no choice (``Accept`` decides)."""
+    names = [n for e in exporters(kind) for n in (e.name, *e.aliases)]
+    return Query(
         max_length=40,
-        description="Output format, overriding `Accept`: json, csl-json, bibtex, ris, citation, "
-        "citation-html, jsonld, html, jats, crossref (see the README for each media type).",
-    ),
-]
+        description="Output format, overriding `Accept`: "
+        + ", ".join(e.name for e in exporters(kind))
+        + " (see the README for each media type).",
+        json_schema_extra={"enum": [*names, ""]},
+    )
+
+
+def export_content(kind: Kind) -> dict[str, dict[str, Any]]:
+    """The media types a resource of ``kind`` can be answered in besides JSON, for the 200
+    response of its OpenAPI operation (text formats are strings; JSON dialects unschematised)."""
+    content: dict[str, dict[str, Any]] = {}
+    for exporter in exporters(kind):
+        media = exporter.media_type
+        if media != "application/json":
+            content[media] = {} if media.endswith("json") else {"schema": {"type": "string"}}
+    return content
+
+
+ArticleFormatQuery = Annotated[str | None, _format_query("article")]
+ReferencesFormatQuery = Annotated[str | None, _format_query("references")]
+ReferenceFormatQuery = Annotated[str | None, _format_query("reference")]
 StyleQuery = Annotated[
     str | None,
-    Query(max_length=80, description="Citation style for `format=citation`: apa, vancouver, gost."),
+    Query(
+        max_length=80,
+        # A style id's syntax (and the dotted alias gost-r-7.0.5-2008); GET /styles lists the ids.
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$",
+        description="Citation style for `format=citation`: any id of `/styles` "
+        "(apa, vancouver, gost, ...).",
+    ),
 ]
 LocaleQuery = Annotated[
     str | None,
-    Query(max_length=20, description="CSL locale for `format=citation`, e.g. `en-US`, `ru-RU`."),
+    Query(
+        max_length=20,
+        description="CSL locale for `format=citation`, e.g. `en-US`, `ru-RU` (`/locales`).",
+        json_schema_extra={"enum": [*catalog.locale_ids(), ""]},
+    ),
 ]
 
 
@@ -49,9 +80,17 @@ class ExportRequest:
     locale: str | None
 
     def choose(self, kind: Kind) -> Negotiated:
-        """The exporter for this request, or a 406 problem listing what is available."""
+        """The exporter for this request, or a 406 problem listing what is available (an
+        unknown ``locale`` too, whatever the format)."""
         try:
+            if self.locale:
+                check_locale(self.locale)
             return negotiate(self.accept, self.format, kind, style=self.style, locale=self.locale)
+        except UnknownParameter as exc:
+            raise ProblemError(
+                406, str(exc), title="Not Acceptable", headers={"Vary": "Accept"},
+                **exc.extensions,
+            ) from None
         except NotAcceptable as exc:
             raise ProblemError(
                 406,
@@ -63,9 +102,9 @@ class ExportRequest:
             ) from None
 
 
-async def export_request(
+async def article_export(
     request: Request,
-    format: FormatQuery = None,
+    format: ArticleFormatQuery = None,
     style: StyleQuery = None,
     locale: LocaleQuery = None,
 ) -> ExportRequest:
@@ -73,7 +112,27 @@ async def export_request(
     return ExportRequest(request.headers.get("accept"), format, style, locale)
 
 
-ExportDep = Annotated[ExportRequest, Depends(export_request)]
+async def references_export(
+    request: Request,
+    format: ReferencesFormatQuery = None,
+    style: StyleQuery = None,
+    locale: LocaleQuery = None,
+) -> ExportRequest:
+    return ExportRequest(request.headers.get("accept"), format, style, locale)
+
+
+async def reference_export(
+    request: Request,
+    format: ReferenceFormatQuery = None,
+    style: StyleQuery = None,
+    locale: LocaleQuery = None,
+) -> ExportRequest:
+    return ExportRequest(request.headers.get("accept"), format, style, locale)
+
+
+ArticleExportDep = Annotated[ExportRequest, Depends(article_export)]
+ReferencesExportDep = Annotated[ExportRequest, Depends(references_export)]
+ReferenceExportDep = Annotated[ExportRequest, Depends(reference_export)]
 
 
 def is_default_json(chosen: Negotiated) -> bool:

@@ -13,7 +13,9 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import PagingDep, SessionDep
 from app.api.includes import (
+    CITATION_ITEM,
     MAX_CITED_ITEMS,
+    PARTS,
     Complete,
     IncludeListQuery,
     Includes,
@@ -30,8 +32,17 @@ from app.api.languages import (
     localized_text,
     mark_language,
 )
-from app.api.negotiation import ExportDep, ExportRequest, is_default_json, rendered, streamed
+from app.api.negotiation import (
+    ArticleExportDep,
+    ExportRequest,
+    ReferencesExportDep,
+    export_content,
+    is_default_json,
+    rendered,
+    streamed,
+)
 from app.api.params import (
+    DOI_SCHEMA,
     CountQuery,
     DoiQuery,
     IdQuery,
@@ -42,6 +53,7 @@ from app.api.params import (
     checked_doi,
     checked_list,
     checked_search,
+    choice_list_schema,
 )
 from app.api.responses import page_json, spliced_page
 from app.api.routes.changes import as_utc
@@ -104,6 +116,7 @@ FacetsQuery = Annotated[
         description="Comma-separated facets to count over all matches: year, lang, keyword.",
         max_length=100,
         examples=["year,lang"],
+        json_schema_extra=choice_list_schema(article_service.ARTICLE_FACETS),
     ),
 ]
 
@@ -230,11 +243,14 @@ def _complete_items(
     return [orjson.dumps(item).decode() for item in items]
 
 
+ARTICLE_FIELDS = tuple(ArticlePublic.model_fields)
 FieldsQuery = Annotated[
     str | None,
-    Query(description="Comma-separated top-level fields to return, e.g. `id,title,doi`."),
+    Query(
+        description="Comma-separated top-level fields to return, e.g. `id,title,doi`.",
+        json_schema_extra=choice_list_schema(ARTICLE_FIELDS),
+    ),
 ]
-ARTICLE_FIELDS = tuple(ArticlePublic.model_fields)
 IncludeQuery = Annotated[
     str | None,
     Query(
@@ -244,6 +260,7 @@ IncludeQuery = Annotated[
         "formatted citation in any style of `/styles`, under `citations`), so a page needs one "
         "request. `authors` and `keywords` are always there.",
         examples=["references,citation:apa,citation:gost"],
+        json_schema_extra=choice_list_schema(PARTS, patterns=[CITATION_ITEM]),
     ),
 ]
 
@@ -279,17 +296,8 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The article as JSON (default) or in the format chosen by `Accept` or "
         "`?format=`: CSL-JSON, BibTeX, RIS, a formatted citation, JSON-LD, an HTML landing "
-        "page, JATS or Crossref XML.",
-        "content": {
-            "application/vnd.citationstyles.csl+json": {},
-            "application/x-bibtex": {"schema": {"type": "string"}},
-            "application/x-research-info-systems": {"schema": {"type": "string"}},
-            "text/x-bibliography": {"schema": {"type": "string"}},
-            "application/ld+json": {},
-            "text/html": {"schema": {"type": "string"}},
-            "application/jats+xml": {"schema": {"type": "string"}},
-            "application/vnd.crossref.deposit+xml": {"schema": {"type": "string"}},
-        },
+        "page, JATS, Crossref or Dublin Core XML.",
+        "content": export_content("article"),
     },
     409: PROBLEM_RESPONSES[400] | {"description": "The format cannot represent this article"},
 }
@@ -387,9 +395,16 @@ async def _article_in_format(
     responses=EXPORT_RESPONSES,
 )
 async def get_article_by_doi(
-    doi: Annotated[str, Path(description="The DOI, in any printed form.", examples=["10.1000/1"])],
+    doi: Annotated[
+        str,
+        Path(
+            description="The DOI, in any printed form.",
+            examples=["10.1000/1"],
+            json_schema_extra=DOI_SCHEMA,
+        ),
+    ],
     session: SessionDep,
-    export: ExportDep,
+    export: ArticleExportDep,
     language: LanguageDep,
     fields: FieldsQuery = None,
     include: IncludeQuery = None,
@@ -409,7 +424,7 @@ async def get_article_by_doi(
 async def get_article(
     article_id: ArticleId,
     session: SessionDep,
-    export: ExportDep,
+    export: ArticleExportDep,
     language: LanguageDep,
     fields: FieldsQuery = None,
     include: IncludeQuery = None,
@@ -431,12 +446,7 @@ REFERENCE_LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "A page of references as JSON, or the whole list as one CSL-JSON, "
         "BibTeX, RIS or formatted-citation document.",
-        "content": {
-            "application/vnd.citationstyles.csl+json": {},
-            "application/x-bibtex": {"schema": {"type": "string"}},
-            "application/x-research-info-systems": {"schema": {"type": "string"}},
-            "text/x-bibliography": {"schema": {"type": "string"}},
-        },
+        "content": export_content("references"),
     }
 }
 
@@ -453,7 +463,7 @@ async def list_article_references(
     paging: PagingDep,
     request: Request,
     response: Response,
-    export: ExportDep,
+    export: ReferencesExportDep,
 ) -> Response:
     """The reference list in printed order: raw text as printed, DOI and CSL-JSON.
 
