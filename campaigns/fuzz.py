@@ -17,6 +17,8 @@ from pathlib import Path
 from campaigns.live import DIALECTS, ROOT, cli, live_server, throwaway_database
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
+# FUZZ_DATABASES=sqlite (or postgresql) runs one database only, e.g. to try a fix.
+CHOSEN = tuple(os.environ.get("FUZZ_DATABASES", ",".join(DIALECTS)).split(","))
 
 
 CONFIG = ROOT / "campaigns" / "schemathesis.toml"
@@ -35,6 +37,8 @@ def run(dialect: str) -> tuple[int, dict[str, int]]:
                 f"{base}/openapi.json",
                 "--header", f"Authorization: Bearer {token}",
                 "--checks", "all",
+                # Replaced by positive_data_acceptance_but_server_keys (schemathesis.toml).
+                "--exclude-checks", "positive_data_acceptance",
                 "--phases", "examples,coverage,fuzzing,stateful",
                 "--max-examples", str(EXAMPLES),
                 "--workers", "2",
@@ -69,7 +73,7 @@ def _tally(output: str) -> tuple[int, dict[str, int]]:
 def main() -> int:
     failed = False
     lines = []
-    for dialect in DIALECTS:
+    for dialect in CHOSEN:
         cases, failures = run(dialect)
         failed |= bool(failures) or cases == 0
         total = sum(failures.values())

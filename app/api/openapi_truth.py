@@ -1,15 +1,20 @@
-"""``fields=`` in the OpenAPI document: an answer holds only the fields the client chose.
+"""What the OpenAPI document must say beyond what FastAPI derives from the routes, so that a
+client (or schemathesis) can rely on it: schema-valid requests are accepted, answers fit.
 
-An operation that takes ``fields`` (an article, a list of articles, an issue's articles) can
-answer any subset of its item's properties, so its 200 schema must not require them. Each such
-operation gets copies of the schemas it answers with (``<Name>Fields``) in which no property of an
-article is required; the schemas other operations use keep their required properties.
+``fields=``: an answer holds only the fields the client chose. An operation that takes
+``fields`` (an article, a list of articles, an issue's articles) can answer any subset of its
+item's properties, so its 200 schema must not require them: each such operation gets copies of
+the schemas it answers with (``<Name>Fields``) in which no property of an article is required;
+the schemas other operations use keep their required properties. ``If-Match`` is required where
+the server answers 428 without it; maps keyed by language tag accept only language tags.
 """
 
 from __future__ import annotations
 
 import copy
 from typing import Any
+
+from app.api.params import BCP47
 
 PREFIX = "#/components/schemas/"
 # The schemas whose properties ``fields=`` picks from.
@@ -65,3 +70,31 @@ def _rewrite(node: Any, relax: Any) -> bool:
         for value in node:
             changed |= _rewrite(value, relax)
     return changed
+
+
+def document_if_match(schema: dict[str, Any], *, required: bool) -> None:
+    """``If-Match`` is required on writes when WRITE_REQUIRE_IF_MATCH is on (428 without)."""
+    for item in schema.get("paths", {}).values():
+        for method, operation in item.items():
+            if method not in {"put", "delete"} or not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "header" and parameter.get("name") == "If-Match":
+                    parameter["required"] = required
+
+
+def document_language_keys(schema: dict[str, Any]) -> None:
+    """Maps keyed by language tag accept no other key (pydantic validates the key; its schema
+    says only what a matching key holds, through ``patternProperties``)."""
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            if list(node.get("patternProperties", {})) == [BCP47]:
+                node.setdefault("propertyNames", {})["pattern"] = BCP47
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(schema.get("components", {}))

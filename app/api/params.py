@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Query
+from pydantic import BeforeValidator
 
 from app.errors import invalid_parameter
 from app.ingest.identifiers import normalize_doi
@@ -50,16 +51,33 @@ DoiQuery = Annotated[
     ),
 ]
 
+# An instant parameter is an ISO 8601 date and time (the schema's date-time), not a bare number
+# (which pydantic would read as a Unix time) or a date alone.
+_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
+def _iso_instant(value: Any) -> Any:
+    if isinstance(value, str) and not _INSTANT.match(value):
+        raise ValueError("expected an ISO 8601 date and time, e.g. 2026-12-01T00:00:00Z")
+    return value
+
+
+IsoInstant = BeforeValidator(_iso_instant)
 CountQuery = Annotated[
     bool, Query(description="Also return `total`, the number of matches (costs a count).")
 ]
 OrderQuery = Annotated[Literal["asc", "desc"], Query(description="Sort direction.")]
 
 
+def checked_doi_text(value: str) -> str | None:
+    """The DOI of a value that has DOI_PATTERN's form, lower-cased, else None."""
+    return normalize_doi(value) if _DOI.match(value) else None
+
+
 def checked_doi(value: str | None, name: str = "doi") -> str | None:
     if value is None:
         return None
-    doi = normalize_doi(value) if _DOI.match(value) else None
+    doi = checked_doi_text(value)
     if doi is None:
         raise invalid_parameter(name, f"{value!r} is not a DOI (expected 10.NNNN/...)")
     return doi

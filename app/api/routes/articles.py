@@ -46,6 +46,7 @@ from app.api.params import (
     CountQuery,
     DoiQuery,
     IdQuery,
+    IsoInstant,
     LangQuery,
     OrderQuery,
     SearchQuery,
@@ -59,7 +60,7 @@ from app.api.responses import page_json, spliced_page
 from app.api.routes.changes import as_utc
 from app.api.routes.site import article_html, article_signposts
 from app.config import get_settings
-from app.errors import PROBLEM_RESPONSES, ProblemError, invalid_parameter
+from app.errors import PROBLEM_RESPONSES, ProblemError
 from app.schemas import ArticlePage, ArticlePublic, Page, ReferencePublic
 from app.services import articles as article_service
 from app.services import changes as change_service
@@ -105,6 +106,7 @@ SortQuery = Annotated[
 ]
 UpdatedSinceQuery = Annotated[
     datetime | None,
+    IsoInstant,
     Query(
         description="Only articles changed at or after this instant (ISO 8601; UTC when no "
         "offset), in update order by default. Deletions are in `/changes`."
@@ -169,10 +171,10 @@ async def list_articles(
     issue's table of contents (`?issue=1&fields=id,title,authors,pages,doi,galleys`).
     """
     includes = checked_includes(include, fields)
-    if includes.styles and paging.limit > MAX_CITED_ITEMS:
-        raise invalid_parameter(
-            "limit", f"at most {MAX_CITED_ITEMS} with include=citation:… (formatting is work)"
-        )
+    if includes.styles:
+        # Formatting is work: a page with citations holds at most MAX_CITED_ITEMS (its next
+        # link says so); any limit the schema allows is accepted.
+        paging.limit = min(paging.limit, MAX_CITED_ITEMS)
     filters = ArticleFilters(
         journal=journal,
         issue=issue,
