@@ -46,8 +46,14 @@ class JournalInput(_Lenient):
         json_schema_extra={
             "anyOf": [
                 {"required": ["title"], "properties": {"title": {"minProperties": 1}}},
-                {"required": ["issn_print"], "properties": {"issn_print": {"minLength": 1}}},
-                {"required": ["issn_online"], "properties": {"issn_online": {"minLength": 1}}},
+                {
+                    "required": ["issn_print"],
+                    "properties": {"issn_print": {"type": "string", "minLength": 1}},
+                },
+                {
+                    "required": ["issn_online"],
+                    "properties": {"issn_online": {"type": "string", "minLength": 1}},
+                },
             ]
         }
     )
