@@ -12,20 +12,27 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from app.api.params import BCP47
-from app.ingest.identifiers import normalize_doi
+from app.api.params import BCP47, DOI_PATTERN, checked_doi_text
 
 MAX_REFERENCES = 2000
 MAX_REFERENCE_LENGTH = 10_000
 
 Lang = Annotated[str, StringConstraints(pattern=BCP47, max_length=35)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+# Text fields hold a non-space character (blank ones would be empty after stripping).
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000, pattern=r"\S"),
+]
 LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000, pattern=r"\S"),
 ]
 OptionalShort = Annotated[str | None, Field(default=None, max_length=2000)]
 RawReference = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_REFERENCE_LENGTH)
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=MAX_REFERENCE_LENGTH, pattern=r"\S"
+    ),
 ]
 
 
@@ -34,6 +41,23 @@ class _Lenient(BaseModel):
 
 
 class JournalInput(_Lenient):
+    # What _journal_named checks, said in the schema: a title, or an ISSN.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["title"], "properties": {"title": {"minProperties": 1}}},
+                {
+                    "required": ["issn_print"],
+                    "properties": {"issn_print": {"type": "string", "minLength": 1}},
+                },
+                {
+                    "required": ["issn_online"],
+                    "properties": {"issn_online": {"type": "string", "minLength": 1}},
+                },
+            ]
+        }
+    )
+
     title: dict[Lang, ShortText] = Field(default_factory=dict, max_length=50)
     issn_print: OptionalShort = None
     issn_online: OptionalShort = None
@@ -77,7 +101,9 @@ class ArticleInput(_Lenient):
     source_url: OptionalShort = Field(
         default=None, description="The article's natural key; kept (PUT) or derived when absent."
     )
-    doi: OptionalShort = None
+    doi: OptionalShort = Field(
+        default=None, json_schema_extra={"pattern": rf"^\s*$|{DOI_PATTERN}"}
+    )
     ojs_article_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     journal: JournalInput
     issue: IssueInput | None = None
@@ -100,7 +126,7 @@ class ArticleInput(_Lenient):
     def _doi(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
             return None
-        doi = normalize_doi(value)
+        doi = checked_doi_text(value)
         if doi is None:
             raise ValueError(f"{value!r} is not a DOI (expected 10.NNNN/...)")
         return doi

@@ -14,6 +14,7 @@ from app.api.body_limit import BodyLimitMiddleware
 from app.api.guards import RejectNulMiddleware
 from app.api.http_caching import GZIP_MINIMUM, HttpCachingMiddleware
 from app.api.limits_openapi import document_limits
+from app.api.openapi_truth import document_fields, document_if_match, document_language_keys
 from app.api.query_parameters import reject_unknown_query_parameters
 from app.api.rate_limit import RateLimiter, RateLimitMiddleware, make_storage
 from app.api.routes import (
@@ -125,6 +126,9 @@ def create_app() -> FastAPI:
                 components.update(found.pop("$defs", {}))
                 components[model.__name__] = found
             document_limits(schema, rate_limited=settings.rate_limits)
+            document_fields(schema)
+            document_if_match(schema, required=settings.write_require_if_match)
+            document_language_keys(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

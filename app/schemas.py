@@ -236,8 +236,19 @@ class LocalePublic(BaseModel):
 class ParseRequest(BaseModel):
     """Reference strings to structure, as printed (one reference each)."""
 
+    # list[Any]: the route names the index of a bad item (citations[3]) in its 422; the schema
+    # says what each item must be (MAX_REFERENCE_CHARS, MAX_REFERENCE_WORDS, PARSE_MAX_CITATIONS).
     citations: list[Any] = Field(
-        description="Up to 1,000 non-empty reference strings.",
+        description="Up to 1,000 reference strings (more is a 413), each with a word, at most "
+        "5,000 characters and 600 words.",
+        json_schema_extra={
+            "maxItems": 1000,
+            "items": {
+                "type": "string",
+                "maxLength": 5000,
+                "pattern": r"^\s*(?:\S+\s+){0,599}\S+\s*$",
+            },
+        },
         examples=[["Smith J. A study of examples. J Ex. 2020;5(2):10-20. doi:10.1000/xyz"]],
     )
 

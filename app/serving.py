@@ -96,7 +96,10 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "log_level": settings.log_level,
         "workers": settings.workers,
         "proxy_headers": True,
-        "http": ServedProtocol,
+        # An import string, not the class: a worker process imports it after it has started
+        # answering the supervisor's health pings (a class is unpickled, so imported, before;
+        # on a loaded machine that took longer than the ping timeout and workers were killed).
+        "http": "app.serving:ServedProtocol",
         # Hostile-traffic limits (docs/limits.md): idle keep-alive connections close after
         # KEEP_ALIVE_SECONDS; past LIMIT_CONCURRENCY open connections and tasks a worker answers
         # 503 at once; on SIGTERM in-flight requests get GRACEFUL_TIMEOUT_SECONDS, then the

@@ -24,8 +24,10 @@ LimitQuery = Annotated[
 CursorQuery = Annotated[
     str | None,
     Query(
-        description="Opaque cursor from a previous page's `next_cursor`; omit for the first page.",
+        description="Opaque cursor from a previous page's `next_cursor`; omit (or leave empty) "
+        "for the first page. Signed by the server: any other value is a 400.",
         max_length=2048,
+        json_schema_extra={"pattern": r"^$|^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"},
     ),
 ]
 
@@ -43,7 +45,7 @@ class Paging:
     def __init__(self, request: Request, limit: int, cursor: str | None) -> None:
         self.request = request
         self.limit = limit
-        self.cursor = cursor
+        self.cursor = cursor or None  # `cursor=` (a link whose next_cursor was null): page one
         self.scope = listing_scope(request.url.path, dict(request.query_params))
 
     def after(self) -> list[Any] | None:

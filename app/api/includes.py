@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
+from app.api.params import choice_list_schema
 from app.errors import invalid_parameter
 from app.exporters import citation_catalog as catalog
 from app.exporters.citation import format_article
@@ -28,6 +29,8 @@ MAX_CITATION_STYLES = 3
 MAX_CITED_ITEMS = 100
 SUMMARY_FIELDS = tuple(ArticleSummary.model_fields)
 ITEM_FIELDS = tuple(dict.fromkeys([*SUMMARY_FIELDS, *ArticlePublic.model_fields]))
+# `citation:` and a style name's syntax (GET /styles says which names exist).
+CITATION_ITEM = r"citation:[A-Za-z0-9][A-Za-z0-9.-]*"
 
 IncludeListQuery = Annotated[
     str | None,
@@ -37,6 +40,7 @@ IncludeListQuery = Annotated[
         "`references`, `citation:<style>` (e.g. `citation:apa`; up to three styles, lists of "
         f"at most {MAX_CITED_ITEMS} items).",
         examples=["authors,citation:apa"],
+        json_schema_extra=choice_list_schema(PARTS, patterns=[CITATION_ITEM]),
     ),
 ]
 ItemFieldsQuery = Annotated[
@@ -46,6 +50,7 @@ ItemFieldsQuery = Annotated[
         description="Comma-separated top-level fields of each item, any of the article's "
         "(e.g. `id,title,authors,pages,doi,galleys` for a table of contents).",
         examples=["id,title,authors,pages,doi,galleys"],
+        json_schema_extra=choice_list_schema(ITEM_FIELDS),
     ),
 ]
 

@@ -3,6 +3,8 @@
 A client (or schemathesis) must find every status the server can answer: 400 everywhere (an
 unknown query parameter), 413 where a body is taken (MAX_BODY_BYTES), 503 everywhere (statement
 timeout, busy heavy-work pool), and 429 when rate limits are on. Routes need not repeat them.
+No path or query parameter may hold a NUL (app/api/guards.py answers 422 before routing): each
+one's schema says so.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ TOO_MANY = {
     "content": _PROBLEM,
 }
 
+# A string holding U+0000 is refused by RejectNulMiddleware, whatever the parameter.
+NO_NUL = {"type": "string", "pattern": "\u0000"}
+
 
 def document_limits(schema: dict[str, Any], *, rate_limited: bool) -> None:
     for item in schema.get("paths", {}).values():
@@ -55,3 +60,6 @@ def document_limits(schema: dict[str, Any], *, rate_limited: bool) -> None:
             responses.setdefault("503", UNAVAILABLE)
             if rate_limited:
                 responses.setdefault("429", TOO_MANY)
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") in {"path", "query"}:
+                    parameter.setdefault("schema", {}).setdefault("not", NO_NUL)

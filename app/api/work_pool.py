@@ -28,6 +28,7 @@ class WorkPool:
         self._slots = threading.BoundedSemaphore(workers)
         self._lock = threading.Lock()
         self._waiting = 0
+        self._running = 0
 
     def _busy(self, why: str) -> ProblemError:
         retry = max(1, round(self.wait_seconds / 2))
@@ -41,6 +42,26 @@ class WorkPool:
     @contextmanager
     def slot(self) -> Iterator[None]:
         """Hold one slot while the block runs; a 503 problem if none frees up in time."""
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
+
+    @property
+    def running(self) -> int:
+        """Slots held right now."""
+        return self._running
+
+    def release(self) -> None:
+        with self._lock:
+            self._running -= 1
+        self._slots.release()
+
+    def acquire(self) -> None:
+        """Take one slot (blocking, so from a worker thread), or a 503 problem if none frees up
+        in time; give it back with :meth:`release`, from any thread (a streamed export takes it
+        before its first piece and returns it after its last)."""
         if not self._slots.acquire(blocking=False):
             with self._lock:
                 if self._waiting >= self.queue:
@@ -53,10 +74,8 @@ class WorkPool:
                     self._waiting -= 1
             if not acquired:
                 raise self._busy(f"no slot freed up within {self.wait_seconds:g} s")
-        try:
-            yield
-        finally:
-            self._slots.release()
+        with self._lock:
+            self._running += 1
 
 
 @lru_cache(maxsize=1)

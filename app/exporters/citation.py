@@ -19,8 +19,9 @@ import io
 import re
 import threading
 import warnings
-from collections.abc import Mapping, Sequence
-from functools import lru_cache
+import weakref
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache, partial
 from typing import Any
 
 from citeproc import (
@@ -259,6 +260,81 @@ def _fix_entry(text: str, item: Mapping[str, Any], style: str, as_html: bool) ->
     return text
 
 
+# References rendered per step of a streamed export: between steps the server checks whether
+# the client is still there, so a departed client costs at most one step more.
+CHUNK_ITEMS = 25
+
+# citeproc-py keeps rendering state on the (cached, shared) style: the formatter on its root and
+# the repressed variables on its layout. One render at a time per style object.
+_style_locks: weakref.WeakKeyDictionary[CitationStylesStyle, threading.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+_style_locks_guard = threading.Lock()
+
+
+def _lock_for(style: CitationStylesStyle) -> threading.Lock:
+    with _style_locks_guard:
+        return _style_locks.setdefault(style, threading.Lock())
+
+
+def _render_slice(
+    bibliography: CitationStylesBibliography,
+    start: int,
+    stop: int,
+    style: str,
+    by_id: Mapping[str, Mapping[str, Any]],
+    as_html: bool,
+    numbered: bool,
+) -> list[str]:
+    """Entries ``start:stop`` of a sorted bibliography (numbers stay those of the whole list)."""
+    chosen = bibliography.items[start:stop]
+    with _lock_for(bibliography.style), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bibliography.style.root.formatter = bibliography.formatter
+        _render_state.unnumbered = not numbered
+        try:
+            entries = [str(entry) for entry in bibliography.style.render_bibliography(chosen)]
+        finally:
+            _render_state.unnumbered = False
+    return [
+        _fix_entry(entry, by_id.get(str(item.key), {}), style, as_html)
+        for item, entry in zip(chosen, entries, strict=True)
+    ]
+
+
+def _iter_rendered(
+    items: Sequence[Mapping[str, Any]],
+    style: str,
+    locale: str,
+    as_html: bool,
+    *,
+    numbered: bool = True,
+    chunk: int | None = None,
+) -> Iterator[list[str]]:
+    """Entries in the style's order (sorted for author-date styles, cited order for numeric),
+    ``chunk`` at a time (the sort is one step); ``numbered=False`` drops the citation number
+    (and its affixes) of a lone citation."""
+    if not items:
+        return
+    prepared = [_for_citeproc(item, as_html) for item in items]
+    by_id = {item["id"]: item for item in items}
+    chosen = _style(style, locale)
+    with _lock_for(chosen), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        source = CiteProcJSON(prepared)
+        bibliography = CitationStylesBibliography(
+            chosen, source, formatter.html if as_html else formatter.plain
+        )
+        for item in prepared:
+            bibliography.register(Citation([CitationItem(item["id"])]))
+        bibliography.sort()
+    step = chunk or len(prepared)
+    for start in range(0, len(bibliography.items), step):
+        yield _render_slice(
+            bibliography, start, start + step, style, by_id, as_html, numbered
+        )
+
+
 def _render_items(
     items: Sequence[Mapping[str, Any]],
     style: str,
@@ -267,28 +343,10 @@ def _render_items(
     *,
     numbered: bool = True,
 ) -> list[str]:
-    """Entries in the style's order (sorted for author-date styles, cited order for numeric);
-    ``numbered=False`` drops the citation number (and its affixes) of a lone citation."""
-    prepared = [_for_citeproc(item, as_html) for item in items]
-    by_id = {item["id"]: item for item in items}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        source = CiteProcJSON(prepared)
-        bibliography = CitationStylesBibliography(
-            _style(style, locale), source, formatter.html if as_html else formatter.plain
-        )
-        for item in prepared:
-            bibliography.register(Citation([CitationItem(item["id"])]))
-        bibliography.sort()
-        _render_state.unnumbered = not numbered
-        try:
-            entries = [str(entry) for entry in bibliography.bibliography()]
-        finally:
-            _render_state.unnumbered = False
-    keys = [str(item.key) for item in bibliography.items]
     return [
-        _fix_entry(entry, by_id.get(key, {}), style, as_html)
-        for key, entry in zip(keys, entries, strict=True)
+        entry
+        for entries in _iter_rendered(items, style, locale, as_html, numbered=numbered)
+        for entry in entries
     ]
 
 
@@ -304,33 +362,67 @@ def format_items(
     as_html: bool = False,
     numbered: bool = True,
 ) -> list[str]:
-    """Formatted entries for CSL items. Without an explicit locale, GOST formats each item in its
-    own language (Russian sources with ``Т.``/``№``/``С.``, English ones with
-    ``Vol.``/``No.``/``P.``, Azerbaijani ones with ``C.``/``№``/``S.``) and keeps the cited order,
-    as GOST reference lists do; an explicit locale applies to every item. ``numbered=False`` for
-    a lone entry."""
+    """Formatted entries for CSL items (see :func:`iter_format_items`)."""
+    return [
+        entry
+        for entries in iter_format_items(
+            items, style=style, locale=locale, as_html=as_html, numbered=numbered
+        )
+        for entry in entries
+    ]
+
+
+def iter_format_items(
+    items: Sequence[Mapping[str, Any]],
+    *,
+    style: str = DEFAULT_STYLE,
+    locale: str | None = None,
+    as_html: bool = False,
+    numbered: bool = True,
+    chunk: int | None = None,
+) -> Iterator[list[str]]:
+    """Formatted entries for CSL items, ``chunk`` entries per step (all at once without), so
+    that a long list can be streamed and abandoned half-way. Without an explicit locale, GOST
+    formats each item in its own language (Russian sources with ``Т.``/``№``/``С.``, English
+    ones with ``Vol.``/``No.``/``P.``, Azerbaijani ones with ``C.``/``№``/``S.``) and keeps the
+    cited order, as GOST reference lists do; an explicit locale applies to every item.
+    ``numbered=False`` for a lone entry."""
     style = resolve_style(style)
     if locale is None and _is_gost(style):
-        entries = []
-        for number, item in enumerate(items, start=1):
-            if _is_unstructured(item):
-                raw = _raw_entry(item, as_html)
-                entries.append(f"{number}. {raw}" if numbered else raw)
-                continue
-            entry = _render_items([item], style, _item_locale(item), as_html, numbered=numbered)[0]
-            entries.append(_renumber(entry, number) if numbered else entry)
-        return entries
+        step = chunk or max(len(items), 1)
+        for first in range(0, len(items), step):
+            entries = []
+            for number, item in enumerate(items[first:first + step], start=first + 1):
+                if _is_unstructured(item):
+                    raw = _raw_entry(item, as_html)
+                    entries.append(f"{number}. {raw}" if numbered else raw)
+                    continue
+                entry = _render_items(
+                    [item], style, _item_locale(item), as_html, numbered=numbered
+                )[0]
+                entries.append(_renumber(entry, number) if numbered else entry)
+            yield entries
+        return
     structured = [item for item in items if not _is_unstructured(item)]
-    entries = _render_items(
-        structured, style, locale or DEFAULT_LOCALE, as_html, numbered=numbered
-    )
     # Unparsed strings go last; in a numbered list they continue the numbering.
-    numbering = bool(entries) and bool(re.match(r"^(?:<[^>]+>)*\d+\.", entries[0]))
-    for item in items:
-        if _is_unstructured(item):
+    numbering: bool | None = None
+    count = 0
+    for entries in _iter_rendered(
+        structured, style, locale or DEFAULT_LOCALE, as_html, numbered=numbered, chunk=chunk
+    ):
+        if numbering is None:
+            numbering = bool(entries) and bool(re.match(r"^(?:<[^>]+>)*\d+\.", entries[0]))
+        count += len(entries)
+        yield entries
+    unstructured = [item for item in items if _is_unstructured(item)]
+    step = chunk or max(len(unstructured), 1)
+    for first in range(0, len(unstructured), step):
+        entries = []
+        for item in unstructured[first:first + step]:
             raw = _raw_entry(item, as_html)
-            entries.append(f"{len(entries) + 1}. {raw}" if numbering else raw)
-    return entries
+            count += 1
+            entries.append(f"{count}. {raw}" if numbering else raw)
+        yield entries
 
 
 def format_article(
@@ -360,10 +452,40 @@ def format_article(
 
 
 def _join(entries: Sequence[str], as_html: bool) -> bytes:
-    if as_html:
-        body = "\n".join(f'<div class="csl-entry">{e}</div>' for e in entries)
-        return f'<div class="csl-bib-body">\n{body}\n</div>\n'.encode()
-    return ("\n".join(entries) + "\n").encode("utf-8")
+    return b"".join(_pieces([entries], as_html))
+
+
+def _pieces(chunks: Iterable[Sequence[str]], as_html: bool) -> Iterator[bytes]:
+    """The document of :func:`_join`, a piece per chunk of entries (the first piece holds the
+    first rendered chunk, so a renderer's error comes before anything is sent)."""
+    head = b'<div class="csl-bib-body">\n' if as_html else b""
+    tail = b"</div>\n" if as_html else b""
+    empty = True
+    for entries in chunks:
+        if as_html:
+            piece = "".join(f'<div class="csl-entry">{e}</div>\n' for e in entries).encode()
+        else:
+            piece = "".join(f"{e}\n" for e in entries).encode()
+        empty = empty and not entries
+        yield head + piece
+        head = b""
+    yield head + (b"\n" if empty else b"") + tail
+
+
+def stream_references(
+    references: Sequence[ReferencePublic],
+    *,
+    params: Mapping[str, str] | None = None,
+    as_html: bool = False,
+    chunk: int | None = None,
+) -> Iterator[bytes]:
+    """A reference list as formatted citations, ``chunk`` (default ``CHUNK_ITEMS``) references
+    per piece."""
+    chunk = chunk or CHUNK_ITEMS
+    style, locale = _options(params)
+    items = [reference_to_csl(r) for r in sorted(references, key=lambda r: r.position)]
+    entries = iter_format_items(items, style=style, locale=locale, as_html=as_html, chunk=chunk)
+    return _pieces(entries, as_html)
 
 
 def _options(params: Mapping[str, str] | None) -> tuple[str, str | None]:
@@ -384,9 +506,8 @@ def _make_renderers(as_html: bool) -> dict[Kind, Renderer]:
     def render_references(
         references: Sequence[ReferencePublic], *, params: Mapping[str, str] | None = None
     ) -> bytes:
-        style, locale = _options(params)
-        items = [reference_to_csl(r) for r in sorted(references, key=lambda r: r.position)]
-        return _join(format_items(items, style=style, locale=locale, as_html=as_html), as_html)
+        whole = max(len(references), 1)
+        return b"".join(stream_references(references, params=params, as_html=as_html, chunk=whole))
 
     def render_reference(
         reference: ReferencePublic, *, params: Mapping[str, str] | None = None
@@ -413,6 +534,7 @@ EXPORTER = register(
         extension="txt",
         aliases=("bibliography", "text"),
         renderers=_make_renderers(as_html=False),
+        streamers={"references": partial(stream_references, as_html=False)},
         default_params={"style": DEFAULT_STYLE},
         type_params=("style", "locale"),
         check_params=check_params,
@@ -427,6 +549,7 @@ HTML_EXPORTER = register(
         media_type="text/html",
         extension="html",
         renderers=_make_renderers(as_html=True),
+        streamers={"references": partial(stream_references, as_html=True)},
         default_params={"style": DEFAULT_STYLE},
         check_params=check_params,
         negotiable=False,

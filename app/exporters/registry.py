@@ -7,7 +7,7 @@ one module that calls :func:`register`, never a route edit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -19,6 +19,9 @@ KINDS: tuple[Kind, ...] = ("article", "references", "reference")
 # A renderer gets the resource, the article's references (for kind "article"; empty otherwise) and
 # the negotiated media-type parameters, and returns the body.
 Renderer = Callable[..., bytes]
+# A streamer renders a long list piece by piece (``params=`` as for a renderer), so that a server
+# can stop between pieces when the client has gone.
+Streamer = Callable[..., Iterator[bytes]]
 
 
 class NotAcceptable(Exception):
@@ -70,6 +73,8 @@ class Exporter:
     # Says whether this article can be rendered at all (a Crossref deposit needs a DOI), so
     # pages and Signposting offer only formats that will work.
     renders_article: Callable[[ArticlePublic], bool] | None = None
+    # Kinds this format can also render piece by piece (see ``Streamer``).
+    streamers: Mapping[Kind, Streamer] = field(default_factory=dict)
 
     def can_render(self, article: ArticlePublic) -> bool:
         return self.renders_article is None or self.renders_article(article)
@@ -95,6 +100,21 @@ class Exporter:
         if kind == "article":
             return renderer(data, references=references, params=merged)
         return renderer(data, params=merged)
+
+    def stream(
+        self,
+        kind: Kind,
+        data: Sequence[ReferencePublic],
+        *,
+        params: Mapping[str, str] | None = None,
+    ) -> Generator[bytes, None, None]:
+        """The body of ``render`` in pieces: the streamer's, else the whole body as one piece."""
+        merged = {**self.default_params, **(params or {})}
+        streamer = self.streamers.get(kind)
+        if streamer is not None:
+            yield from streamer(data, params=merged)
+        else:
+            yield self.render(kind, data, params=params)
 
     def content_type(self, params: Mapping[str, str] | None = None) -> str:
         """The Content-Type header value: media type, negotiated parameters and charset."""
@@ -129,6 +149,11 @@ class Negotiated:
         references: Sequence[ReferencePublic] = (),
     ) -> bytes:
         return self.exporter.render(kind, data, references=references, params=self.params)
+
+    def stream(
+        self, kind: Kind, data: Sequence[ReferencePublic]
+    ) -> Generator[bytes, None, None]:
+        return self.exporter.stream(kind, data, params=self.params)
 
 
 _REGISTRY: dict[str, Exporter] = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from app.api.includes import MAX_CITED_ITEMS
 from tests.conftest import StatementCounter
 
 TOC_FIELDS = "id,title,authors,pages,doi,galleys"
@@ -78,5 +79,10 @@ def test_bad_include_fields_or_limit_are_422(corpus_client: TestClient) -> None:
     assert corpus_client.get("/articles", params={"include": "galleys"}).status_code == 422
     assert corpus_client.get("/articles/1", params={"include": "citation:x"}).status_code == 422
     assert corpus_client.get("/articles", params={"fields": "id,colour"}).status_code == 422
-    too_many = corpus_client.get("/articles", params={"include": "citation:apa", "limit": 500})
-    assert too_many.status_code == 422
+
+
+def test_a_page_with_citations_holds_at_most_the_cited_limit(corpus_client: TestClient) -> None:
+    page = corpus_client.get("/articles", params={"include": "citation:apa", "limit": 500})
+    assert page.status_code == 200
+    assert len(page.json()["items"]) == MAX_CITED_ITEMS
+    assert f"limit={MAX_CITED_ITEMS}&" in page.headers["link"]

@@ -58,6 +58,8 @@ IfMatchHeader = Annotated[
         alias="If-Match",
         description="The ETag of `GET /articles/{id}`; a stale one is 412.",
         max_length=1000,
+        # An empty value is no value (428 where If-Match is required).
+        json_schema_extra={"pattern": r"\S"},
     ),
 ]
 SourceUrlQuery = Annotated[

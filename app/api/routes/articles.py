@@ -7,13 +7,15 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import PagingDep, SessionDep
 from app.api.includes import (
+    CITATION_ITEM,
     MAX_CITED_ITEMS,
+    PARTS,
     Complete,
     IncludeListQuery,
     Includes,
@@ -30,11 +32,21 @@ from app.api.languages import (
     localized_text,
     mark_language,
 )
-from app.api.negotiation import ExportDep, ExportRequest, is_default_json, rendered
+from app.api.negotiation import (
+    ArticleExportDep,
+    ExportRequest,
+    ReferencesExportDep,
+    export_content,
+    is_default_json,
+    rendered,
+    streamed,
+)
 from app.api.params import (
+    DOI_SCHEMA,
     CountQuery,
     DoiQuery,
     IdQuery,
+    IsoInstant,
     LangQuery,
     OrderQuery,
     SearchQuery,
@@ -42,13 +54,13 @@ from app.api.params import (
     checked_doi,
     checked_list,
     checked_search,
+    choice_list_schema,
 )
 from app.api.responses import page_json, spliced_page
 from app.api.routes.changes import as_utc
 from app.api.routes.site import article_html, article_signposts
 from app.config import get_settings
-from app.errors import PROBLEM_RESPONSES, ProblemError, invalid_parameter
-from app.exporters import Negotiated
+from app.errors import PROBLEM_RESPONSES, ProblemError
 from app.schemas import ArticlePage, ArticlePublic, Page, ReferencePublic
 from app.services import articles as article_service
 from app.services import changes as change_service
@@ -94,6 +106,7 @@ SortQuery = Annotated[
 ]
 UpdatedSinceQuery = Annotated[
     datetime | None,
+    IsoInstant,
     Query(
         description="Only articles changed at or after this instant (ISO 8601; UTC when no "
         "offset), in update order by default. Deletions are in `/changes`."
@@ -105,6 +118,7 @@ FacetsQuery = Annotated[
         description="Comma-separated facets to count over all matches: year, lang, keyword.",
         max_length=100,
         examples=["year,lang"],
+        json_schema_extra=choice_list_schema(article_service.ARTICLE_FACETS),
     ),
 ]
 
@@ -157,10 +171,10 @@ async def list_articles(
     issue's table of contents (`?issue=1&fields=id,title,authors,pages,doi,galleys`).
     """
     includes = checked_includes(include, fields)
-    if includes.styles and paging.limit > MAX_CITED_ITEMS:
-        raise invalid_parameter(
-            "limit", f"at most {MAX_CITED_ITEMS} with include=citation:… (formatting is work)"
-        )
+    if includes.styles:
+        # Formatting is work: a page with citations holds at most MAX_CITED_ITEMS (its next
+        # link says so); any limit the schema allows is accepted.
+        paging.limit = min(paging.limit, MAX_CITED_ITEMS)
     filters = ArticleFilters(
         journal=journal,
         issue=issue,
@@ -231,11 +245,14 @@ def _complete_items(
     return [orjson.dumps(item).decode() for item in items]
 
 
+ARTICLE_FIELDS = tuple(ArticlePublic.model_fields)
 FieldsQuery = Annotated[
     str | None,
-    Query(description="Comma-separated top-level fields to return, e.g. `id,title,doi`."),
+    Query(
+        description="Comma-separated top-level fields to return, e.g. `id,title,doi`.",
+        json_schema_extra=choice_list_schema(ARTICLE_FIELDS),
+    ),
 ]
-ARTICLE_FIELDS = tuple(ArticlePublic.model_fields)
 IncludeQuery = Annotated[
     str | None,
     Query(
@@ -245,6 +262,7 @@ IncludeQuery = Annotated[
         "formatted citation in any style of `/styles`, under `citations`), so a page needs one "
         "request. `authors` and `keywords` are always there.",
         examples=["references,citation:apa,citation:gost"],
+        json_schema_extra=choice_list_schema(PARTS, patterns=[CITATION_ITEM]),
     ),
 ]
 
@@ -280,17 +298,8 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The article as JSON (default) or in the format chosen by `Accept` or "
         "`?format=`: CSL-JSON, BibTeX, RIS, a formatted citation, JSON-LD, an HTML landing "
-        "page, JATS or Crossref XML.",
-        "content": {
-            "application/vnd.citationstyles.csl+json": {},
-            "application/x-bibtex": {"schema": {"type": "string"}},
-            "application/x-research-info-systems": {"schema": {"type": "string"}},
-            "text/x-bibliography": {"schema": {"type": "string"}},
-            "application/ld+json": {},
-            "text/html": {"schema": {"type": "string"}},
-            "application/jats+xml": {"schema": {"type": "string"}},
-            "application/vnd.crossref.deposit+xml": {"schema": {"type": "string"}},
-        },
+        "page, JATS, Crossref or Dublin Core XML.",
+        "content": export_content("article"),
     },
     409: PROBLEM_RESPONSES[400] | {"description": "The format cannot represent this article"},
 }
@@ -388,9 +397,16 @@ async def _article_in_format(
     responses=EXPORT_RESPONSES,
 )
 async def get_article_by_doi(
-    doi: Annotated[str, Path(description="The DOI, in any printed form.", examples=["10.1000/1"])],
+    doi: Annotated[
+        str,
+        Path(
+            description="The DOI, in any printed form.",
+            examples=["10.1000/1"],
+            json_schema_extra=DOI_SCHEMA,
+        ),
+    ],
     session: SessionDep,
-    export: ExportDep,
+    export: ArticleExportDep,
     language: LanguageDep,
     fields: FieldsQuery = None,
     include: IncludeQuery = None,
@@ -410,7 +426,7 @@ async def get_article_by_doi(
 async def get_article(
     article_id: ArticleId,
     session: SessionDep,
-    export: ExportDep,
+    export: ArticleExportDep,
     language: LanguageDep,
     fields: FieldsQuery = None,
     include: IncludeQuery = None,
@@ -432,12 +448,7 @@ REFERENCE_LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "A page of references as JSON, or the whole list as one CSL-JSON, "
         "BibTeX, RIS or formatted-citation document.",
-        "content": {
-            "application/vnd.citationstyles.csl+json": {},
-            "application/x-bibtex": {"schema": {"type": "string"}},
-            "application/x-research-info-systems": {"schema": {"type": "string"}},
-            "text/x-bibliography": {"schema": {"type": "string"}},
-        },
+        "content": export_content("references"),
     }
 }
 
@@ -452,8 +463,9 @@ async def list_article_references(
     article_id: ArticleId,
     session: SessionDep,
     paging: PagingDep,
+    request: Request,
     response: Response,
-    export: ExportDep,
+    export: ReferencesExportDep,
 ) -> Response:
     """The reference list in printed order: raw text as printed, DOI and CSL-JSON.
 
@@ -462,7 +474,9 @@ async def list_article_references(
     """
     chosen = export.choose("references")
     if not is_default_json(chosen):
-        return await run_in_threadpool(_references_in_format, chosen, session, article_id)
+        exported = await run_in_threadpool(_references_to_export, session, article_id)
+        name = f"article-{article_id}-references"
+        return await streamed(request, chosen, exported, filename=name)
     response.headers["Vary"] = "Accept"
     after = paging.after()
     if after is None:
@@ -482,8 +496,8 @@ async def list_article_references(
     return page_json(page, items, response)
 
 
-def _references_in_format(chosen: Negotiated, session: Session, article_id: int) -> Response:
-    """The whole list as one document (exports are not paged)."""
+def _references_to_export(session: Session, article_id: int) -> list[ReferencePublic]:
+    """The whole list for one document (exports are not paged), within the export limit."""
     items, _next = reference_service.list_article_references(
         session=session, article_id=article_id, limit=None
     )
@@ -491,11 +505,11 @@ def _references_in_format(chosen: Negotiated, session: Session, article_id: int)
         raise not_found(article_id, session=session)
     most = get_settings().export_max_items
     if len(items) > most:
-        # Rendering is CPU-bound and cannot stop half-way: a bounded document, or JSON pages.
+        # Rendered in pieces, and abandoned when the client leaves, but still bounded.
         raise ProblemError(
             422,
             f"This list has {len(items)} references; exports hold at most {most}. "
             "Page through the JSON list (?limit=, ?cursor=) instead.",
             title="Export too large",
         )
-    return rendered(chosen, "references", items, filename=f"article-{article_id}-references")
+    return items

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import PagingDep, SessionDep
-from app.api.params import checked_prefix
+from app.api.params import WORD_SCHEMA, checked_prefix
 from app.api.responses import model_json
 from app.errors import PROBLEM_RESPONSES, ProblemError
 from app.schemas import AuthorDetail, AuthorPublic, Page
@@ -23,7 +23,12 @@ def list_authors(
     response: Response,
     q: Annotated[
         str | None,
-        Query(min_length=1, max_length=200, description="Family name prefix (any case)."),
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Family name prefix (any case).",
+            json_schema_extra=WORD_SCHEMA,
+        ),
     ] = None,
 ) -> Response:
     """Authors in id order, each with the number of articles they signed."""

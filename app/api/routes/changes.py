@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.api.deps import PagingDep, SessionDep
-from app.api.params import IdQuery
+from app.api.params import IdQuery, IsoInstant
 from app.api.responses import model_json
 from app.errors import PROBLEM_RESPONSES, ProblemError, invalid_parameter
 from app.schemas import ChangePublic, Page
@@ -22,6 +22,7 @@ router = APIRouter(tags=["changes"], responses=PROBLEM_RESPONSES)
 
 SinceQuery = Annotated[
     datetime | None,
+    IsoInstant,
     Query(description="Only changes at or after this instant (ISO 8601; UTC when no offset)."),
 ]
 

@@ -17,7 +17,7 @@ from app.api.includes import (
     compose_items,
 )
 from app.api.languages import LanguageDep
-from app.api.params import IdQuery, YearQuery, checked_list
+from app.api.params import IdQuery, YearQuery, checked_list, choice_list_schema
 from app.api.responses import model_json
 from app.api.routes.site import (
     HTML_PAGE_RESPONSES,
@@ -67,6 +67,7 @@ def get_journal(
             description="`issues` embeds every issue of the journal (as `/issues?journal=`), "
             "for an archive in one request.",
             examples=["issues"],
+            json_schema_extra=choice_list_schema(["issues"]),
         ),
     ] = None,
 ) -> Response:

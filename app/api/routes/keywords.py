@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.api.deps import PagingDep, SessionDep
-from app.api.params import LangQuery, checked_prefix
+from app.api.params import WORD_SCHEMA, LangQuery, checked_prefix
 from app.api.responses import model_json
 from app.errors import PROBLEM_RESPONSES
 from app.schemas import KeywordPublic, Page
@@ -25,7 +25,13 @@ def list_keywords(
     response: Response,
     lang: LangQuery = None,
     q: Annotated[
-        str | None, Query(min_length=1, max_length=200, description="Term prefix (any case).")
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Term prefix (any case).",
+            json_schema_extra=WORD_SCHEMA,
+        ),
     ] = None,
 ) -> Response:
     """Distinct terms (case-insensitive) by language, then term, with how many articles use them."""

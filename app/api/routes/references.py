@@ -9,7 +9,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import PagingDep, SessionDep
-from app.api.negotiation import ExportDep, is_default_json, rendered
+from app.api.negotiation import ReferenceExportDep, export_content, is_default_json, rendered
 from app.api.params import (
     CountQuery,
     DoiQuery,
@@ -19,6 +19,7 @@ from app.api.params import (
     checked_doi,
     checked_list,
     checked_search,
+    choice_list_schema,
 )
 from app.api.responses import page_json
 from app.api.work_pool import work_pool
@@ -54,7 +55,11 @@ async def list_references(
     q: Annotated[SearchQuery, Query(description="Full-text search over the raw text.")] = None,
     article: Annotated[IdQuery, Query(description="Only this citing article's list.")] = None,
     facets: Annotated[
-        str | None, Query(description="Comma-separated facets to count: year, container.")
+        str | None,
+        Query(
+            description="Comma-separated facets to count: year, container.",
+            json_schema_extra=choice_list_schema(reference_service.REFERENCE_FACETS),
+        ),
     ] = None,
     count: CountQuery = False,
 ) -> Response:
@@ -139,13 +144,24 @@ def _is_unicode_text(text: str) -> bool:
     return True
 
 
-@router.get("/{reference_id:int}", summary="Get one reference", response_model=ReferencePublic)
+@router.get(
+    "/{reference_id:int}",
+    summary="Get one reference",
+    response_model=ReferencePublic,
+    responses={
+        200: {
+            "description": "The reference as JSON, or CSL-JSON, BibTeX, RIS or a formatted "
+            "citation by `Accept` or `?format=`.",
+            "content": export_content("reference"),
+        }
+    },
+)
 async def get_reference(
     reference_id: Annotated[
         int, Path(ge=1, le=2**31 - 1, description="Reference id.", examples=[1])
     ],
     session: SessionDep,
-    export: ExportDep,
+    export: ReferenceExportDep,
 ) -> Response:
     """One reference: raw text as printed, its position in the citing article, CSL-JSON.
 

@@ -22,6 +22,7 @@ from app.ingest.ojs_page.authors import author_from_name, cited_families, with_c
 from app.ingest.ojs_page.html_blocks import citation, dom_authors, site_name
 from app.ingest.ojs_page.keywords import labelled_keywords, split_keywords
 from app.ingest.ojs_page.labels import label_role, language_of, view_of_title
+from app.ingest.ojs_page.nesting import check_nesting
 from app.ingest.ojs_page.shapes import GALLEY_LINE, ORCID, galley_locale
 from app.ingest.ojs_page.text_page import parse_text
 from app.ingest.records import (
@@ -220,6 +221,7 @@ def is_pdf_viewer(tree: HTMLParser) -> bool:
 
 def parse_html(html: str, *, source_url: str | None = None) -> ArticleRecord:
     """Read an OJS article page saved as HTML: meta tags first, the visible blocks for the rest."""
+    check_nesting(html)
     tree = HTMLParser(html)
     tags = meta_tags(tree)
     source_url = source_url or declared_url(tree)

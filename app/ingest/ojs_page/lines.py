@@ -201,8 +201,9 @@ def _classify_line(page: Page, line: Line, repeated: Counter[str]) -> None:
         line.kind, line.value = "aside", "published"
         page.published = page.published or published
         return
-    issn = ISSN_LINE.search(text)
-    if issn and len(text) < 80:
+    # Length first: the search costs seconds on a megabyte line, holding the interpreter lock.
+    issn = ISSN_LINE.search(text) if len(text) < 80 else None
+    if issn:
         line.kind = "issn"
         value = re.sub(r"\s", "", issn.group("issn")).replace("‐", "-").replace("–", "-")
         value = value.upper()
@@ -238,13 +239,8 @@ def _classify_line(page: Page, line: Line, repeated: Counter[str]) -> None:
         line.kind, line.value = "heading", role
         _count_language(page, text)
         return
-    issue = issue_identification().search(text)
-    if (
-        issue
-        and (issue["volume"] or issue["number"])
-        and len(text) < 160
-        and not is_reference_like(text)
-    ):
+    issue = issue_identification().search(text) if len(text) < 160 else None
+    if issue and (issue["volume"] or issue["number"]) and not is_reference_like(text):
         line.kind = "meta"
         # OJS breadcrumbs ("Home / Archives / Vol. 8 No. 2 (2021) / Articles") precede the title
         line.value = "breadcrumb" if text.count("/") >= 2 else None
