@@ -107,4 +107,8 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "server_header": False,
         "loop": "uvloop",
         "access_log": False,
+        # A worker must answer the supervisor within this many seconds of starting: importing the
+        # app on a busy machine took longer than uvicorn's 5 s, and WORKERS=2 then killed and
+        # respawned its workers in a loop, never serving.
+        "timeout_worker_healthcheck": 60,
     }

@@ -277,7 +277,9 @@ def run_wrk(base: str, lua: str, seconds: float, scripts: Path) -> tuple[float, 
     )  # fmt: skip
     out = result.stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    percentiles = dict(re.findall(r"^\s+(50|99)\.000%\s+([\d.]+\w+)", out, re.MULTILINE))
+    # Debian's wrk (4.x) prints "Latency Distribution" lines as "     50%  635.91us"; wrk2 prints
+    # "50.000%": both are read.
+    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+[a-z]+)", out, re.MULTILINE))
     errors = 0
     for pattern in (r"Non-2xx or 3xx responses: (\d+)", r"Socket errors: .*?(\d+) timeout"):
         found = re.search(pattern, out)
