@@ -25,6 +25,7 @@ from app.api.deps import Reads, session_factory
 from app.api.languages import LanguagePreference, parse_accept_language
 from app.db import get_engine, get_session
 from app.exporters import NotAcceptable, negotiate
+from app.observability.middleware import noted
 from app.services.documents import stored_article
 
 _PATH = re.compile(r"/articles/([1-9][0-9]{0,9})")
@@ -80,6 +81,7 @@ class StoredArticleRoute(BaseRoute):
         from app.api.routes.articles import stored_json
 
         article_id: int = scope["path_params"]["article_id"]
+        noted(scope, self.api_route)  # logs and metrics, HEAD requests included
         overridden = get_session in self.app.dependency_overrides
         reads = Reads(session_factory(self.app), None if overridden else get_engine())
         with reads.source() as source:
