@@ -196,8 +196,15 @@ class PreparedRead:
         dialect = source.dialect
         sql, parameters = self._parameters(dialect, values)
         connection = source.raw_connection()
+        # One statement needs no transaction: on PostgreSQL, autocommit spares the ROLLBACK
+        # round trip the pool sends when the connection goes back. (SQLite's connections are in
+        # autocommit mode already: SQLAlchemy emits BEGIN itself, app.db._begin_sqlite.)
+        driver = connection.driver_connection if dialect.name == "postgresql" else None
+        previous = driver.autocommit if driver is not None else None
         cursor = None
         try:
+            if driver is not None:
+                driver.autocommit = True
             cursor = connection.cursor()
             cursor.execute(sql, parameters)
             found = cursor.fetchone()
@@ -217,5 +224,10 @@ class PreparedRead:
                     cursor.close()
                 except Exception:  # noqa: BLE001, S110 - the connection may be gone already
                     pass
-            connection.close()  # back to the pool (which ends the driver's transaction)
+            if driver is not None and connection.is_valid:
+                try:
+                    driver.autocommit = previous  # as the pool's other users expect it
+                except Exception:  # noqa: BLE001 - a broken connection is invalidated below
+                    connection.invalidate()
+            connection.close()  # back to the pool
         return tuple(found) if found is not None else None
