@@ -9,10 +9,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlmodel import Session
 
 from app.config import get_settings
@@ -160,3 +160,74 @@ async def get_session() -> AsyncIterator[Session]:
     of two thread-pool hops; sync routes still use it from their worker thread."""
     with Session(get_engine()) as session:
         yield session
+
+
+class PreparedRead:
+    """A SELECT compiled once per dialect, for the hottest reads: run on a pooled DBAPI connection
+    with the driver's own cursor (no Session, no BEGIN, no statement construction or result
+    metadata per request), or on a given Connection (which SQLAlchemy's events see: tests count
+    its statements, and a test's transaction holds the rows it reads)."""
+
+    def __init__(self, statement: Any) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
+
+    def _for(self, dialect: Any) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            names = tuple(compiled.positiontup) if compiled.positional else None
+            found = self._compiled[dialect.name] = (
+                compiled.string, names, dict(compiled.construct_params(_check=False))
+            )
+        return found
+
+    def _parameters(self, dialect: Any, values: dict[str, Any]) -> tuple[str, Any]:
+        sql, names, defaults = self._for(dialect)
+        given = {**defaults, **values}
+        return sql, tuple(given[name] for name in names) if names is not None else given
+
+    def first(self, source: Engine | Connection, values: dict[str, Any]) -> tuple[Any, ...] | None:
+        """The first row for these parameter values, or None."""
+        if isinstance(source, Connection):
+            sql, parameters = self._parameters(source.dialect, values)
+            row = source.exec_driver_sql(sql, parameters).first()
+            return tuple(row) if row is not None else None
+        dialect = source.dialect
+        sql, parameters = self._parameters(dialect, values)
+        connection = source.raw_connection()
+        # One statement needs no transaction: on PostgreSQL, autocommit spares the ROLLBACK
+        # round trip the pool sends when the connection goes back. (SQLite's connections are in
+        # autocommit mode already: SQLAlchemy emits BEGIN itself, app.db._begin_sqlite.)
+        driver = connection.driver_connection if dialect.name == "postgresql" else None
+        previous = driver.autocommit if driver is not None else None
+        cursor = None
+        try:
+            if driver is not None:
+                driver.autocommit = True
+            cursor = connection.cursor()
+            cursor.execute(sql, parameters)
+            found = cursor.fetchone()
+        except dialect.loaded_dbapi.Error as exc:
+            # As SQLAlchemy would: a dead connection leaves the pool, and the error is raised as
+            # its DBAPIError (OperationalError is the API's 503), not as the driver's own.
+            invalidated = dialect.is_disconnect(exc, connection.dbapi_connection, cursor)
+            if invalidated:
+                connection.invalidate(exc)
+            raise DBAPIError.instance(
+                sql, parameters, exc, dialect.loaded_dbapi.Error,
+                connection_invalidated=invalidated, dialect=dialect,
+            ) from exc
+        finally:
+            if cursor is not None:
+                try:
+                    cursor.close()
+                except Exception:  # noqa: BLE001, S110 - the connection may be gone already
+                    pass
+            if driver is not None and connection.is_valid:
+                try:
+                    driver.autocommit = previous  # as the pool's other users expect it
+                except Exception:  # noqa: BLE001 - a broken connection is invalidated below
+                    connection.invalidate()
+            connection.close()  # back to the pool
+        return tuple(found) if found is not None else None

@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
+from app.api import hot_reads
 from app.api.body_limit import BodyLimitMiddleware
 from app.api.guards import RejectNulMiddleware
 from app.api.http_caching import GZIP_MINIMUM, HttpCachingMiddleware
@@ -113,6 +114,8 @@ def create_app() -> FastAPI:
     app.include_router(dump_routes.router)
     app.include_router(citation_style_routes.router)
     app.include_router(site_routes.router)
+    # In front of all routes: an article page's plain JSON request, without parameter solving.
+    hot_reads.install(app, articles.router_route(articles.get_article))
     # Problem is referenced by every error response, and bodies that routes read themselves
     # (the write API) by their operations: register them once in the schema components.
     original_openapi = app.openapi

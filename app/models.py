@@ -192,13 +192,18 @@ class Galley(SQLModel, table=True):
 
 
 class Reference(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("article_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("article_id", "position"),
+        # "Who cites this DOI" pages by id: (doi, id) answers a page in index order, and a DOI
+        # that nothing cites at once (PostgreSQL walked the primary key for those).
+        Index("ix_reference_doi_id", "doi", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = _fk("article.id", index=False)
     position: int
     raw: str = Field(sa_column=Column(Text, nullable=False), description="Exactly as printed")
-    doi: str | None = Field(default=None, index=True)
+    doi: str | None = None
     year: int | None = Field(default=None, index=True)
     title: str | None = Field(default=None, sa_column=Column(Text))
     container_title: str | None = Field(default=None, sa_column=Column(Text))
@@ -280,3 +285,9 @@ class ArticleDocument(SQLModel, table=True):
         sa_column=Column(Text, nullable=False), description="JSON array of ReferencePublic"
     )
     reference_count: int
+    # What a read's headers need, stored so that a read parses nothing: the language of the
+    # first title (Content-Language) and the Signposting Link header with its URLs left open.
+    language: str | None = Field(default=None, description="Language of the first title")
+    signposts: str | None = Field(
+        default=None, sa_column=Column(Text), description="Link header template (signposting)"
+    )

@@ -16,7 +16,7 @@ T = TypeVar("T")
 # Articles' public JSON is rendered when they are written and stored (app.services.documents).
 # Bump this whenever the JSON of an article, a list item or a reference changes shape or content,
 # so stored documents of the old shape are not served; `python -m app migrate` renders them anew.
-DOCUMENT_VERSION = 1
+DOCUMENT_VERSION = 2
 
 
 class JournalSummary(BaseModel):

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from sqlalchemy import Integer, column, text
+from sqlalchemy import table as sa_table
 from sqlalchemy.orm import Session
 
 SearchTable = Literal["search_article", "search_reference"]
@@ -76,6 +77,26 @@ def matching_ids(dialect: str, table: SearchTable, query_tokens: list[str]) -> A
     tsquery = " && ".join(f"plainto_tsquery('simple', :{name})" for name in params)
     statement = text(f"SELECT id FROM {table} WHERE tsv @@ ({tsquery})")
     return statement.bindparams(**params).columns(column("id", Integer))
+
+
+def search_table(dialect: str, table: SearchTable, q: str) -> tuple[Any, Any, Any]:
+    """The search table as a FROM item, its row-id column, and the condition of matching ``q``.
+
+    A listing joins the rows it shows to this table and orders and pages them by its row id, so
+    that the search index drives the query: SQLite's FTS5 walks its match list in rowid order and
+    stops after a page (where ``id IN (all matches)`` built the whole list first: 10-40x slower
+    for a common word); PostgreSQL may walk the table's key in order, filtering by the index."""
+    query_tokens = tokens(q)[:MAX_QUERY_TOKENS]
+    if dialect == "sqlite":
+        found = sa_table(table, column("rowid", Integer))
+        match = " ".join(f'"{token}"' for token in query_tokens)
+        condition = text(f"{table} MATCH :match").bindparams(match=match)
+        return found, found.c.rowid, condition
+    found = sa_table(table, column("id", Integer))
+    params = {f"t{i}": token for i, token in enumerate(query_tokens)}
+    tsquery = " && ".join(f"plainto_tsquery('simple', :{name})" for name in params)
+    condition = text(f"{table}.tsv @@ ({tsquery})").bindparams(**params)
+    return found, found.c.id, condition
 
 
 def search_condition(column: Any, dialect: str, table: SearchTable, q: str) -> Any:

@@ -108,10 +108,10 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "limit_concurrency": settings.limit_concurrency,
         "timeout_graceful_shutdown": settings.graceful_timeout_seconds,
         "server_header": False,
-        # With WORKERS > 1, uvicorn kills a worker that does not answer its ping within this
-        # long; its default (5 s) is shorter than a spawned worker's start-up on a busy machine,
-        # which then dies and restarts for ever.
-        "timeout_worker_healthcheck": 30,
         "loop": "uvloop",
         "access_log": False,
+        # A worker must answer the supervisor within this many seconds of starting: importing the
+        # app on a busy machine took longer than uvicorn's 5 s, and WORKERS=2 then killed and
+        # respawned its workers in a loop, never serving.
+        "timeout_worker_healthcheck": 60,
     }

@@ -3,19 +3,75 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request, Response
+from fastapi import Depends, FastAPI, Query, Request, Response
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.config import get_settings
-from app.db import get_session
+from app.db import get_engine, get_session
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorCodec, listing_scope
 from app.public_urls import absolute_url, app_path
 
 SessionDep = Annotated[Session, Depends(get_session)]
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+
+def session_factory(app: FastAPI) -> SessionFactory:
+    """Sessions opened by the route itself (for a stream that outlives the request, or only when
+    needed), from the same provider as a request's own: ``get_session``, or whatever overrides
+    it (tests, a read replica)."""
+    provider = app.dependency_overrides.get(get_session)
+
+    @contextmanager
+    def open_session() -> Iterator[Session]:
+        if provider is None:  # get_session itself is async: open what it opens
+            with Session(get_engine()) as session:
+                yield session
+            return
+        made = provider()
+        if isinstance(made, Session):
+            yield made  # a plain provider owns its session: do not close it
+            return
+        try:
+            yield next(made)
+        finally:
+            made.close()  # the provider's own cleanup (closing the session) runs here
+
+    return open_session
+
+
+class Reads:
+    """Where a hot route reads: ``source`` for stored documents (the engine, whose pooled
+    connections are used with the driver's cursor, no session at all) and ``session()`` for
+    anything else. When ``get_session`` is overridden (tests), documents are read through the
+    override's session too, so they see its transaction and its statements are counted."""
+
+    def __init__(self, factory: SessionFactory, engine: Engine | None) -> None:
+        self.session = factory
+        self.engine = engine
+
+    @contextmanager
+    def source(self) -> Iterator[Engine | Session]:
+        if self.engine is not None:
+            yield self.engine
+            return
+        with self.session() as session:
+            yield session
+
+
+async def reads(request: Request) -> Reads:
+    # async and no generator: no thread-pool hop, no exit stack, no session opened per request.
+    if get_session in request.app.dependency_overrides:
+        return Reads(session_factory(request.app), None)
+    return Reads(session_factory(request.app), get_engine())
+
+
+ReadsDep = Annotated[Reads, Depends(reads)]
 
 LimitQuery = Annotated[
     int,

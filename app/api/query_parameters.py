@@ -37,8 +37,9 @@ def declared_query_parameters(route: APIRoute) -> frozenset[str] | None:
     return _declared[key]
 
 
-def reject_unknown_query_parameters(request: Request) -> None:
-    """App-wide dependency: 400 when the query string holds a name the route does not declare."""
+async def reject_unknown_query_parameters(request: Request) -> None:
+    """App-wide dependency: 400 when the query string holds a name the route does not declare.
+    async, so that it runs on the event loop: no thread-pool hop per request."""
     if not request.scope.get("query_string"):
         return
     route = request.scope.get("route")

@@ -97,6 +97,29 @@ def link_header(links: list[Link]) -> str:
     return ", ".join(link.header_value() for link in links)
 
 
+# A stored template stands for the landing page's absolute URL with this character, which no
+# link target can hold (``_safe`` refuses control characters) and PostgreSQL can store (unlike
+# NUL); the licence is left out.
+LANDING_SLOT = "\x1f"
+_ABOUT_LINK = Link(ABOUT_PAGE, "type").header_value()
+
+
+def link_template(article: ArticlePublic) -> str:
+    """The ``Link`` header of the article with its landing URL and licence still open: stored
+    beside the article's document when it is written, so a read builds no model to fill it."""
+    return link_header(article_links(article, LANDING_SLOT))
+
+
+def filled_link_header(template: str, landing: str, license_url: str | None = None) -> str:
+    """:func:`link_template`'s text with the landing URL and the licence (which comes right
+    before the type links) in: the same header as ``link_header(article_links(...))``."""
+    header = template.replace(LANDING_SLOT, landing)
+    if license_href := _safe(license_url):
+        license_link = Link(license_href, "license").header_value()
+        header = header.replace(_ABOUT_LINK, f"{license_link}, {_ABOUT_LINK}", 1)
+    return header
+
+
 def _linkset_contexts(
     article: ArticlePublic, landing: str, license_url: str | None
 ) -> Iterator[tuple[str, list[Link]]]:

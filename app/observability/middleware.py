@@ -25,12 +25,19 @@ UNMATCHED = "unmatched"
 _ROUTE_SLOT = "app.observability.route"
 
 
-def note_route(request: Request) -> None:
+async def note_route(request: Request) -> None:
     """App-wide dependency: hands the answering route to the middleware through a list both
-    share, which survives a middleware's copy of the scope (HEAD is served as GET)."""
-    slot = request.scope.get(_ROUTE_SLOT)
+    share, which survives a middleware's copy of the scope (HEAD is served as GET). async: a
+    plain function dependency costs a thread-pool hop on every request of every route."""
+    noted(request.scope, request.scope.get("route"))
+
+
+def noted(scope: Scope, route: Any) -> None:
+    """Hand ``route`` to the middleware as the one answering (routes outside FastAPI's
+    dependency solving call this themselves)."""
+    slot = scope.get(_ROUTE_SLOT)
     if slot is not None:
-        slot.append(request.scope.get("route"))
+        slot.append(route)
 
 
 def _route_template(scope: Scope, slot: list[Any]) -> str:

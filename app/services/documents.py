@@ -21,11 +21,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, event, insert, or_, update
+from sqlalchemy import Connection, Engine, bindparam, delete, event, insert, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
+from app.db import PreparedRead
+from app.exporters.signposting import link_template
 from app.models import Article, ArticleDocument
 from app.models import Reference as ReferenceRow
 from app.schemas import DOCUMENT_VERSION, ArticlePublic, ReferencePublic
@@ -47,6 +49,11 @@ def strong_etag(body: str | bytes) -> str:
 
 def render_article(article: ArticlePublic) -> str:
     return article.model_dump_json()
+
+
+def first_title_language(article: ArticlePublic) -> str | None:
+    """The language the article's JSON presents first (its Content-Language when served as is)."""
+    return next(iter(article.title), None)
 
 
 def render_reference(reference: ReferencePublic) -> str:
@@ -150,6 +157,8 @@ def _refresh_chunk(
                 "summary": summary_of(full.row, full.public.title).model_dump_json(),
                 "reference_list": "[" + ",".join(rendered) + "]",
                 "reference_count": len(rendered),
+                "language": first_title_language(full.public),
+                "signposts": link_template(full.public),
             }
         )
         reference_documents += [
@@ -197,44 +206,68 @@ def render_stale(engine: Engine) -> int:
 
 @dataclass(frozen=True, slots=True)
 class StoredArticle:
+    article_id: int
     body: str
     etag: str
     reference_list: str | None
     reference_count: int
+    language: str | None
+    signposts: str
 
 
-# Built once: a read binds its parameter and runs the cached compiled statement.
+# Built once and compiled once per dialect: a read binds its parameter and runs the SQL string
+# on the driver's cursor (app.db.PreparedRead).
 _DOCUMENT = ArticleDocument.__table__.c  # type: ignore[attr-defined]
 _CURRENT = _DOCUMENT.version == DOCUMENT_VERSION
-_COLUMNS = (_DOCUMENT.body, _DOCUMENT.etag, _DOCUMENT.reference_count)
+_COLUMNS = (
+    _DOCUMENT.article_id,
+    _DOCUMENT.body,
+    _DOCUMENT.etag,
+    _DOCUMENT.reference_count,
+    _DOCUMENT.language,
+    _DOCUMENT.signposts,
+)
 _BY_ID = _DOCUMENT.article_id == bindparam("article_id")
 _BY_DOI = _DOCUMENT.article_id == (
     select(col(Article.id)).where(col(Article.doi) == bindparam("doi")).scalar_subquery()
 )
 _STATEMENTS = {
-    (by_doi, references): sa_select(*_COLUMNS, *([_DOCUMENT.reference_list] if references else []))
-    .where(_BY_DOI if by_doi else _BY_ID)
-    .where(_CURRENT)
+    (by_doi, references): PreparedRead(
+        sa_select(*_COLUMNS, *([_DOCUMENT.reference_list] if references else []))
+        .where(_BY_DOI if by_doi else _BY_ID)
+        .where(_CURRENT)
+    )
     for by_doi in (False, True)
     for references in (False, True)
 }
 
 
 def stored_article(
-    session: Session,
+    source: Engine | Connection | Session,
     *,
     article_id: int | None = None,
     doi: str | None = None,
     references: bool = False,
 ) -> StoredArticle | None:
     """The stored documents of one article, by id or DOI: one primary-key lookup. None when the
-    article does not exist or its document is not current (the caller answers from the rows)."""
+    article does not exist or its document is not current (the caller answers from the rows).
+
+    ``source`` is an Engine (a pooled connection, the driver's cursor: the serving path), or a
+    Connection or Session whose transaction the read joins."""
     statement = _STATEMENTS[doi is not None, references]
     key = {"doi": doi} if doi is not None else {"article_id": article_id}
-    row = session.execute(statement, key).first()
+    row = statement.first(source.connection() if isinstance(source, Session) else source, key)
     if row is None:
         return None
-    return StoredArticle(row[0], row[1], row[3] if references else None, row[2])
+    return StoredArticle(
+        article_id=row[0],
+        body=row[1],
+        etag=row[2],
+        reference_list=row[6] if references else None,
+        reference_count=row[3],
+        language=row[4],
+        signposts=row[5] or "",
+    )
 
 
 @dataclass(frozen=True, slots=True)

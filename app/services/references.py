@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,7 @@ from sqlmodel import Session, col, select
 from app.models import Article
 from app.models import Reference as ReferenceRow
 from app.schemas import ReferencePublic
-from app.search import fold_spaces, search_condition
+from app.search import fold_spaces, search_condition, search_table
 from app.services.documents import render_reference
 from app.services.facets import Facet
 from app.services.facets import count as facet_count
@@ -144,9 +145,22 @@ def list_references(
 ) -> Listing[str]:
     """References across the corpus, by id, as their stored JSON: two statements at most (page,
     facets+total)."""
-    conditions = filters.conditions(session.get_bind().dialect.name)
+    dialect = session.get_bind().dialect.name
+    conditions = filters.conditions(dialect)
     query = sa_select(*_DOCUMENT_COLUMNS).where(*conditions)
-    rows, more = fetch_page(session, query, BY_REFERENCE_ID, after, limit)
+    sort = BY_REFERENCE_ID
+    if filters.q is not None:
+        # The page is read in the search index's order (see search_table): same rows, same order.
+        found, row_id, matching = search_table(dialect, "search_reference", filters.q)
+        unsearched = dataclasses.replace(filters, q=None).conditions(dialect)
+        query = (
+            sa_select(*_DOCUMENT_COLUMNS)
+            .select_from(found)
+            .join(ReferenceRow, col(ReferenceRow.id) == row_id)
+            .where(matching, *unsearched)
+        )
+        sort = SortKey((row_id,), (int,))
+    rows, more = fetch_page(session, query, sort, after, limit)
     found, total = facet_count(
         session,
         facets=[REFERENCE_FACETS[name] for name in facets],

@@ -25,7 +25,6 @@ from app.api.responses import model_json
 from app.api.routes.articles import ArticleId, not_found
 from app.config import get_settings
 from app.errors import PROBLEM_MEDIA_TYPE, ProblemError
-from app.ingest.ojs_page import parse_page
 from app.ingest.records import ArticleRecord, PageError
 from app.inputs import ArticleInput, ReferenceListInput
 from app.public_urls import absolute_url
@@ -174,6 +173,10 @@ class ArticleBody:
     def record(self, stored: ArticleRecord | None) -> ArticleRecord:
         if self.json is not None:
             return record_from_input(self.json, stored)
+        # Imported on the first page written, not when serving starts: the page parser holds
+        # word lists and language models (~25 MiB) that a read-only worker never needs.
+        from app.ingest.ojs_page import parse_page
+
         try:
             record = parse_page(self.page or "", source_url=self.source_url)
         except PageError as exc:

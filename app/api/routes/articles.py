@@ -8,10 +8,11 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.routing import APIRoute
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.api.deps import PagingDep, SessionDep
+from app.api.deps import PagingDep, Reads, ReadsDep, SessionDep
 from app.api.includes import (
     CITATION_ITEM,
     MAX_CITED_ITEMS,
@@ -58,16 +59,22 @@ from app.api.params import (
 )
 from app.api.responses import page_json, spliced_page
 from app.api.routes.changes import as_utc
-from app.api.routes.site import article_html, article_signposts
+from app.api.routes.site import article_html, article_signposts, stored_signposts
 from app.config import get_settings
 from app.errors import PROBLEM_RESPONSES, ProblemError
+from app.exporters import Negotiated
 from app.schemas import ArticlePage, ArticlePublic, Page, ReferencePublic
 from app.services import articles as article_service
 from app.services import changes as change_service
 from app.services import documents as document_service
 from app.services import references as reference_service
 from app.services.articles import ArticleFilters
-from app.services.documents import compose_article, render_article, render_reference_list
+from app.services.documents import (
+    StoredArticle,
+    compose_article,
+    render_article,
+    render_reference_list,
+)
 from app.services.listing import Listing
 
 router = APIRouter(prefix="/articles", tags=["articles"], responses=PROBLEM_RESPONSES)
@@ -305,26 +312,33 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-_SIGNPOSTS: dict[tuple[str, str, str | None], str] = {}
-SIGNPOSTS_CACHED = 4096
-
-
-def _stored_signposts(etag: str, body: str) -> str:
-    """The Signposting header of a stored document, by its ETag (a digest of the very bytes the
-    header is built from) and the settings it reads: an entry can never be stale."""
-    settings = get_settings()
-    key = (etag, settings.public_url, settings.license_url)
-    found = _SIGNPOSTS.get(key)
-    if found is None:
-        if len(_SIGNPOSTS) >= SIGNPOSTS_CACHED:
-            _SIGNPOSTS.clear()
-        found = _SIGNPOSTS[key] = article_signposts(ArticlePublic.model_validate_json(body))
-    return found
+def stored_json(
+    stored: StoredArticle,
+    fields: Sequence[str],
+    language: LanguagePreference,
+    styles: Sequence[str],
+) -> Response:
+    """The answer from an article's stored documents. As stored (the common case), nothing is
+    parsed: the body, its ETag, its language and its Link header were all stored together."""
+    if fields or styles or language.asked:
+        response = _article_json(
+            stored.body, stored.etag, fields, stored.reference_list, language, styles
+        )
+    else:
+        headers = {"Vary": "Accept, Accept-Language"}
+        if stored.language:
+            headers["Content-Language"] = stored.language
+        if stored.reference_list is None:
+            headers["ETag"] = stored.etag
+        text = compose_article(stored.body, references=stored.reference_list)
+        response = Response(text, media_type="application/json", headers=headers)
+    response.headers["Link"] = stored_signposts(stored.article_id, stored.signposts)
+    return response
 
 
 async def _article_in_format(
     export: ExportRequest,
-    session: Session,
+    reads: Reads,
     fields: str | None,
     include: str | None,
     language: LanguagePreference,
@@ -336,55 +350,58 @@ async def _article_in_format(
     as_json = is_default_json(chosen)
     chosen_fields = checked_list(fields, "fields", ARTICLE_FIELDS)
     includes = checked_includes(include, None)
-    with_references = includes.references
     if as_json:
-        # The hot path: the stored document, one primary-key lookup, on the event loop.
-        stored = document_service.stored_article(
-            session, article_id=article_id, doi=doi, references=with_references
-        )
+        # The hot path: the stored documents, one primary-key lookup, on the event loop.
+        with reads.source() as source:
+            stored = document_service.stored_article(
+                source, article_id=article_id, doi=doi, references=includes.references
+            )
         if stored is not None:
             if includes.styles:  # formatting citations is CPU work: off the event loop
-                response = await run_in_threadpool(
-                    _article_json, stored.body, stored.etag, chosen_fields,
-                    stored.reference_list, language, includes.styles,
+                return await run_in_threadpool(
+                    stored_json, stored, chosen_fields, language, includes.styles
                 )
-            else:
-                response = _article_json(
-                    stored.body, stored.etag, chosen_fields, stored.reference_list, language
-                )
-            response.headers["Link"] = _stored_signposts(stored.etag, stored.body)
-            return response
+            return stored_json(stored, chosen_fields, language, ())
     # No current stored document (missing, deleted, or rows older than the renderer), or
     # another format: build from the rows, in the thread pool (exports can be CPU-heavy).
-    found = await run_in_threadpool(
-        article_service.find_article,
-        session=session,
-        article_id=article_id,
-        doi=doi,
-        references=not as_json or with_references,
-    )
-    if found is None:
-        raise not_found(article_id, doi, session=session)
+    return await run_in_threadpool(
+        _article_from_rows, chosen, reads, chosen_fields, includes, language, export.style,
+        article_id, doi,
+    )  # fmt: skip
+
+
+def _article_from_rows(
+    chosen: Negotiated,
+    reads: Reads,
+    fields: Sequence[str],
+    includes: Includes,
+    language: LanguagePreference,
+    style: str | None,
+    article_id: int | None,
+    doi: str | None,
+) -> Response:
+    as_json = is_default_json(chosen)
+    with reads.session() as session:
+        found = article_service.find_article(
+            session=session,
+            article_id=article_id,
+            doi=doi,
+            references=not as_json or includes.references,
+        )
+        if found is None:
+            raise not_found(article_id, doi, session=session)
     article, references = found
     signposts = article_signposts(article)
     if as_json:
-        listed = render_reference_list(references) if with_references else None
-        response = await run_in_threadpool(
-            _article_json, render_article(article), None, chosen_fields, listed, language,
-            includes.styles,
+        listed = render_reference_list(references) if includes.references else None
+        response = _article_json(
+            render_article(article), None, fields, listed, language, includes.styles
         )
     elif chosen.exporter.name == "html":
-        response = await run_in_threadpool(
-            article_html, article, references, language, style=export.style
-        )
+        response = article_html(article, references, language, style=style)
     else:
-        return await run_in_threadpool(
-            rendered,
-            chosen,
-            "article",
-            article,
-            references=references,
-            filename=f"article-{article.id}",
+        return rendered(
+            chosen, "article", article, references=references, filename=f"article-{article.id}"
         )
     response.headers["Link"] = signposts
     return response
@@ -405,7 +422,7 @@ async def get_article_by_doi(
             json_schema_extra=DOI_SCHEMA,
         ),
     ],
-    session: SessionDep,
+    reads: ReadsDep,
     export: ArticleExportDep,
     language: LanguageDep,
     fields: FieldsQuery = None,
@@ -413,7 +430,7 @@ async def get_article_by_doi(
 ) -> Response:
     """The same document as `/articles/{id}`, found by DOI (case-insensitive, any prefix)."""
     return await _article_in_format(
-        export, session, fields, include, language, doi=checked_doi(doi, "doi")
+        export, reads, fields, include, language, doi=checked_doi(doi, "doi")
     )
 
 
@@ -425,7 +442,7 @@ async def get_article_by_doi(
 )
 async def get_article(
     article_id: ArticleId,
-    session: SessionDep,
+    reads: ReadsDep,
     export: ArticleExportDep,
     language: LanguageDep,
     fields: FieldsQuery = None,
@@ -440,7 +457,7 @@ async def get_article(
     keywords.
     """
     return await _article_in_format(
-        export, session, fields, include, language, article_id=article_id
+        export, reads, fields, include, language, article_id=article_id
     )
 
 
@@ -461,7 +478,7 @@ REFERENCE_LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
 )
 async def list_article_references(
     article_id: ArticleId,
-    session: SessionDep,
+    reads: ReadsDep,
     paging: PagingDep,
     request: Request,
     response: Response,
@@ -474,35 +491,44 @@ async def list_article_references(
     """
     chosen = export.choose("references")
     if not is_default_json(chosen):
-        exported = await run_in_threadpool(_references_to_export, session, article_id)
+        exported = await run_in_threadpool(_references_to_export, reads, article_id)
         name = f"article-{article_id}-references"
         return await streamed(request, chosen, exported, filename=name)
     response.headers["Vary"] = "Accept"
     after = paging.after()
     if after is None:
         # The whole list fits the page (the usual case): the stored list, one lookup.
-        stored = document_service.stored_article(session, article_id=article_id, references=True)
+        with reads.source() as source:
+            stored = document_service.stored_article(
+                source, article_id=article_id, references=True
+            )
         if stored is not None and stored.reference_list is not None:
             if stored.reference_count <= paging.limit:
                 return page_json(
                     Page[ReferencePublic](items=[]), [stored.reference_list[1:-1]], response
                 )
-    items, next_key = reference_service.article_reference_documents(
-        session=session, article_id=article_id, limit=paging.limit, after=after
-    )
-    if not items and not reference_service.article_exists(session=session, article_id=article_id):
-        raise not_found(article_id, session=session)
+    with reads.session() as session:
+        items, next_key = reference_service.article_reference_documents(
+            session=session, article_id=article_id, limit=paging.limit, after=after
+        )
+        if not items and not reference_service.article_exists(
+            session=session, article_id=article_id
+        ):
+            raise not_found(article_id, session=session)
     page = Page[ReferencePublic](items=[], next_cursor=paging.next_cursor(next_key, response))
     return page_json(page, items, response)
 
 
-def _references_to_export(session: Session, article_id: int) -> list[ReferencePublic]:
+def _references_to_export(reads: Reads, article_id: int) -> list[ReferencePublic]:
     """The whole list for one document (exports are not paged), within the export limit."""
-    items, _next = reference_service.list_article_references(
-        session=session, article_id=article_id, limit=None
-    )
-    if not items and not reference_service.article_exists(session=session, article_id=article_id):
-        raise not_found(article_id, session=session)
+    with reads.session() as session:
+        items, _next = reference_service.list_article_references(
+            session=session, article_id=article_id, limit=None
+        )
+        if not items and not reference_service.article_exists(
+            session=session, article_id=article_id
+        ):
+            raise not_found(article_id, session=session)
     most = get_settings().export_max_items
     if len(items) > most:
         # Rendered in pieces, and abandoned when the client leaves, but still bounded.
@@ -513,3 +539,8 @@ def _references_to_export(session: Session, article_id: int) -> list[ReferencePu
             title="Export too large",
         )
     return items
+
+
+def router_route(endpoint: Any) -> APIRoute:
+    """The API route of this router that ``endpoint`` answers."""
+    return next(r for r in router.routes if isinstance(r, APIRoute) and r.endpoint is endpoint)

@@ -8,15 +8,14 @@ the request's session closes before the stream ends.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
-from app.db import get_engine, get_session
+from app.api.deps import SessionFactory, session_factory
 from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES
 from app.exporters.ndjson import MEDIA_TYPE, iter_articles_ndjson, iter_ndjson
 from app.schemas import tombstone_public
@@ -27,30 +26,9 @@ from app.services.oai import RecordPage, RecordQuery
 router = APIRouter(tags=["articles"])
 
 CHUNK_SIZE = 500
-SessionFactory = Callable[[], AbstractContextManager[Session]]
-
-
-def get_session_factory(request: Request) -> SessionFactory:
-    """Sessions for work that outlives the request (a stream), from the same provider as the
-    request's own: ``get_session``, or whatever overrides it (tests, a read replica)."""
-    provider = request.app.dependency_overrides.get(get_session)
-
-    @contextmanager
-    def open_session() -> Iterator[Session]:
-        if provider is None:  # get_session itself is async: open what it opens
-            with Session(get_engine()) as session:
-                yield session
-            return
-        made = provider()
-        if isinstance(made, Session):
-            yield made  # a plain provider owns its session: do not close it
-            return
-        try:
-            yield next(made)
-        finally:
-            made.close()  # the provider's own cleanup (closing the session) runs here
-
-    return open_session
+async def get_session_factory(request: Request) -> SessionFactory:
+    """Sessions for work that outlives the request (a stream): see app.api.deps."""
+    return session_factory(request.app)
 
 
 SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]

@@ -19,8 +19,8 @@ from app.exporters.registry import parse_accept
 from app.exporters.signposting import (
     LINKSET_JSON,
     LINKSET_TEXT,
-    article_links,
-    link_header,
+    filled_link_header,
+    link_template,
     linkset_json,
     linkset_text,
 )
@@ -81,8 +81,13 @@ def html_response(page: pages.Page, *, status: int = 200) -> Response:
 
 def article_signposts(article: ArticlePublic) -> str:
     """The Signposting ``Link`` header of an article's page and JSON."""
-    landing = public_url(f"/articles/{article.id}")
-    return link_header(article_links(article, landing, license_url=get_settings().license_url))
+    return stored_signposts(article.id, link_template(article))
+
+
+def stored_signposts(article_id: int, template: str) -> str:
+    """The Signposting header from the template stored with an article's document."""
+    landing = public_url(f"/articles/{article_id}")
+    return filled_link_header(template, landing, get_settings().license_url)
 
 
 def article_html(
