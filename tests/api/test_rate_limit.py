@@ -4,16 +4,21 @@ across worker processes through Redis."""
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import httpx
+import limits.aio.storage.memory
+import limits.aio.strategies
 import pytest
 import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+import app.api.rate_limit
 from app.api.rate_limit import route_class
 from app.config import get_settings
 from tests.support.live_server import start_empty_server, stop
@@ -49,6 +54,14 @@ def test_each_request_spends_the_budget_of_its_route_class(
 
 @pytest.fixture
 def limited_app(settings_env: pytest.MonkeyPatch) -> Iterator[FastAPI]:
+    # The sliding-window counter weighs the previous window's hits by how much of it is left, so
+    # four requests that straddle a window boundary on a slow machine can all pass. The limiter's
+    # clock is held still (mid-window) so the test states the budget, not the wall clock.
+    mid_minute = time.time() // 60 * 60 + 30
+    still = SimpleNamespace(time=lambda: mid_minute)
+    settings_env.setattr(limits.aio.storage.memory, "time", still)
+    settings_env.setattr(limits.aio.strategies, "time", still)
+    settings_env.setattr(app.api.rate_limit, "time", still)
     settings_env.setenv("RATE_LIMITS", "1")
     settings_env.setenv("RATE_LIMIT_READS", "3/minute")
     settings_env.setenv("RATE_LIMIT_PARSE", "1/minute")
