@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.services.changes import ChangeEvent
+from app.services.change_events import ChangeEvent
 
 log = logging.getLogger(__name__)
 RETRIED_STATUSES = {408, 429}

@@ -10,30 +10,19 @@ Events of a transaction wait in ``session.info`` until it commits (webhooks read
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import event, func, insert, text
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from app.models import Article, ArticleChange, ArticleTombstone, utcnow
+from app.services.change_events import ChangeEvent, ChangeKind
 
-ChangeKind = Literal["created", "updated", "deleted"]
 PENDING_EVENTS = "pending_change_events"
 # Any constant: the key of PostgreSQL's transaction-level advisory lock that serializes writers.
 WRITE_LOCK_KEY = 7_140_014
-
-
-@dataclass(frozen=True)
-class ChangeEvent:
-    """A committed change as clients see it (the /changes feed, webhook payloads)."""
-
-    seq: int
-    article_id: int
-    kind: ChangeKind
-    changed_at: datetime
 
 
 def lock_writes(session: Session) -> None:
