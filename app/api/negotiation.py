@@ -17,7 +17,7 @@ from app.config import get_settings
 from app.errors import ProblemError
 from app.exporters import Negotiated, NotAcceptable, available_formats, exporters, negotiate
 from app.exporters import citation_catalog as catalog
-from app.exporters.citation import check_locale
+from app.exporters.citation_styles import check_locale
 from app.exporters.registry import Kind, UnknownParameter
 from app.schemas import ArticlePublic, ReferencePublic
 

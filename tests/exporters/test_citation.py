@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from app.exporters import get_exporter, negotiate
-from app.exporters.citation import format_article, format_items, resolve_style
+from app.exporters.citation import format_article, format_items
+from app.exporters.citation_styles import resolve_style
 from app.exporters.csl_json import article_to_csl, reference_to_csl
 
 GOST_RU = (
