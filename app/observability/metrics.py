@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 from starlette.requests import Request
 from starlette.responses import Response
 
+# No ``*_created`` series: a timestamp per label set doubles what every scrape carries, and
+# Prometheus tells counter resets without it. (A process-wide switch, set before any metric.)
+disable_created_metrics()
 REGISTRY = CollectorRegistry(auto_describe=True)
 
 REQUESTS = Counter(

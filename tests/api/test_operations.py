@@ -60,6 +60,7 @@ def test_metrics_count_requests_by_route_and_status(
     assert 'route="unmatched",status="404"' in text
     assert 'http_request_duration_seconds_bucket{le="0.005",method="GET"' in text
     assert "db_pool_checked_out" in text and "references_parsed_total" in text
+    assert "_created" not in text  # no creation-timestamp series beside each counter
 
 
 def test_parse_counts_are_metrics(client: TestClient) -> None:
