@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import re
 import threading
-import warnings
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import partial
@@ -64,6 +63,7 @@ _CITEPROC_FIELDS = {
     "number-of-pages", "DOI", "URL", "issued", "author", "editor", "publisher",
     "publisher-place", "edition", "language", "genre", "event", "number", "chapter-number",
 }
+_CITEPROC_NAME_PARTS = {"family", "given", "dropping-particle", "non-dropping-particle", "suffix"}
 
 
 def item_language(item: Mapping[str, Any]) -> str | None:
@@ -99,6 +99,9 @@ def _for_citeproc(item: Mapping[str, Any], as_html: bool) -> dict[str, Any]:
     """Only the variables styles use; for HTML, text escaped up front because citeproc-py's HTML
     formatter escapes its own punctuation but passes variable values through verbatim."""
     cleaned = {k: v for k, v in item.items() if k in _CITEPROC_FIELDS}
+    for role in ("author", "editor"):
+        if isinstance(names := cleaned.get(role), list):
+            cleaned[role] = [_citeproc_name(name) for name in names]
     issued = cleaned.get("issued")
     if isinstance(issued, Mapping):
         parts = issued.get("date-parts") or []
@@ -112,6 +115,16 @@ def _for_citeproc(item: Mapping[str, Any], as_html: bool) -> dict[str, Any]:
     if as_html:
         cleaned = {k: (v if k in ("id", "type") else _escaped(v)) for k, v in cleaned.items()}
     return cleaned
+
+
+def _citeproc_name(name: Any) -> Any:
+    """A name with the parts citeproc-py knows (it warns about others, such as ORCID): a literal
+    name is only its literal."""
+    if not isinstance(name, Mapping):
+        return name
+    if "literal" in name:
+        return {"literal": name["literal"]}
+    return {k: v for k, v in name.items() if k in _CITEPROC_NAME_PARTS}
 
 
 def _is_unstructured(item: Mapping[str, Any]) -> bool:
@@ -161,8 +174,7 @@ def _render_slice(
 ) -> list[str]:
     """Entries ``start:stop`` of a sorted bibliography (numbers stay those of the whole list)."""
     chosen = bibliography.items[start:stop]
-    with _lock_for(bibliography.style), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with _lock_for(bibliography.style):
         bibliography.style.root.formatter = bibliography.formatter
         render_state.unnumbered = not numbered
         try:
@@ -192,8 +204,7 @@ def _iter_rendered(
     prepared = [_for_citeproc(item, as_html) for item in items]
     by_id = {item["id"]: item for item in items}
     chosen = load_style(style, locale)
-    with _lock_for(chosen), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with _lock_for(chosen):
         source = CiteProcJSON(prepared)
         bibliography = CitationStylesBibliography(
             chosen, source, formatter.html if as_html else formatter.plain

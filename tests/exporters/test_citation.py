@@ -4,10 +4,13 @@ variables printed twice, numbers on lone citations)."""
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
+from citeproc.source.json import CiteProcJSON
 
 from app.exporters import get_exporter, negotiate
-from app.exporters.citation import format_article, format_items
+from app.exporters.citation import _for_citeproc, format_article, format_items
 from app.exporters.citation_styles import resolve_style
 from app.exporters.csl_json import article_to_csl, reference_to_csl
 
@@ -192,3 +195,12 @@ def test_reference_list_keeps_its_numbers(references) -> None:
 def test_unknown_or_unsafe_style_names_are_rejected(style: str) -> None:
     with pytest.raises(ValueError, match="Unknown citation style"):
         resolve_style(style)
+
+
+def test_names_reach_citeproc_with_only_the_parts_it_knows(article) -> None:
+    # citeproc-py warns about any other part (an ORCID). Silencing that per render with
+    # warnings.catch_warnings swapped the process-wide filters under renders in other threads.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        CiteProcJSON([_for_citeproc(article_to_csl(article), as_html=False)])
+    assert [str(w.message) for w in caught] == []
