@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from app.ingest.reference_model import clear_caches as _clear_model_caches
@@ -75,13 +76,21 @@ def clear_caches() -> None:
     is_initials.cache_clear()
 
 
-def parse_references(raws: list[str]) -> list[dict[str, Any]]:
+def parse_references(
+    raws: list[str], *, before_each: Callable[[], None] | None = None
+) -> list[dict[str, Any]]:
     """Parse a reference list, one CSL-JSON item per string, in order.
 
     In a list, a repeated-author mark (``———.``) takes the authors of the entry above, which is
     what the mark means; a lone string keeps no author and the note :data:`SAME_AUTHORS`.
+    ``before_each`` runs before every string: it may raise to stop a long batch (a server that
+    is shutting down).
     """
-    items = [parse_reference(raw) for raw in raws]
+    items = []
+    for raw in raws:
+        if before_each is not None:
+            before_each()
+        items.append(parse_reference(raw))
     for previous, item in zip(items, items[1:], strict=False):
         if item.get("note") == SAME_AUTHORS and "author" not in item and previous.get("author"):
             item["author"] = [dict(name) for name in previous["author"]]
