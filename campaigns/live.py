@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 from sqlalchemy import create_engine, text
@@ -82,6 +83,7 @@ def live_server(url: str, *, keep_log: Path | None = None, **settings: str) -> I
     output is kept at ``keep_log`` when given (to read the server's side of a failure)."""
     port = free_port()
     env = python_env(DATABASE_URL=url, HOST="127.0.0.1", PORT=str(port), **settings)
+    log: IO[bytes]
     if keep_log is not None:
         keep_log.parent.mkdir(parents=True, exist_ok=True)
         log = keep_log.open("wb")
