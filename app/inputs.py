@@ -52,9 +52,16 @@ def _iso_date(value: object) -> object:
     return value
 
 
+def _json_number(value: object) -> object:
+    """An integer is a JSON number (``2024``, or ``2024.0``, which JSON Schema counts as an
+    integer too), never a numeric string or a boolean, which pydantic would otherwise convert."""
+    if isinstance(value, str | bool):
+        raise ValueError("expected an integer (a JSON number)")
+    return value
+
+
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-# An integer is a JSON number without a fraction, never a numeric string (what the schema says).
-StrictInt = Annotated[int, Field(strict=True)]
+JsonNumber = BeforeValidator(_json_number)
 
 
 class _Lenient(BaseModel):
@@ -89,7 +96,7 @@ class JournalInput(_Lenient):
 class IssueInput(_Lenient):
     volume: OptionalShort = None
     number: OptionalShort = None
-    year: StrictInt | None = Field(default=None, ge=1000, le=2999)
+    year: Annotated[int, Field(ge=1000, le=2999), JsonNumber] | None = None
 
 
 class AuthorInput(_Lenient):
@@ -125,7 +132,7 @@ class ArticleInput(_Lenient):
     doi: OptionalShort = Field(
         default=None, json_schema_extra={"pattern": rf"^\s*$|{DOI_PATTERN}"}
     )
-    ojs_article_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
+    ojs_article_id: Annotated[int, Field(ge=1, le=2**31 - 1), JsonNumber] | None = None
     journal: JournalInput
     issue: IssueInput | None = None
     title: dict[Lang, ShortText] = Field(min_length=1, max_length=50)
