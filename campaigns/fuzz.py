@@ -85,6 +85,12 @@ def _tally(output: str) -> tuple[int, dict[str, int]]:
         name.strip(): int(count)
         for name, count in re.findall(r"❌ (ST\d+ [^:\n]+): (\d+)", summary)
     }
+    # Errors (a request that timed out, a server that stopped answering, schemathesis' own) fail
+    # the run as well: each is a request whose answer nobody checked.
+    failures.update(
+        (f"error: {name.strip()}", int(count))
+        for name, count in re.findall(r"🚫 ([^:\n]+): (\d+)", summary)
+    )
     return (int(generated.group(1)) if generated else 0), failures
 
 
