@@ -56,7 +56,7 @@ def refused_server_key(status: int, body: bytes | str, request_type: str = "") -
 
 
 def _serialised(parse: Any) -> Any:
-    lock = threading.Lock()
+    lock = threading.RLock()  # re-entrant: a parse from a GC callback inside one cannot deadlock
 
     def parse_one_at_a_time(*args: Any, **kwargs: Any) -> Any:
         with lock:
