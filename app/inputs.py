@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from app.api.params import BCP47, DOI_PATTERN, checked_doi_text
 
@@ -34,6 +41,27 @@ RawReference = Annotated[
         strip_whitespace=True, min_length=1, max_length=MAX_REFERENCE_LENGTH, pattern=r"\S"
     ),
 ]
+
+
+
+def _iso_date(value: object) -> object:
+    """A date is sent as its ISO 8601 string (the schema's ``format: date``): pydantic would
+    otherwise read a bare number as a Unix time (``"published": 0`` stored 1970-01-01)."""
+    if value is not None and not isinstance(value, str):
+        raise ValueError("expected an ISO 8601 date, e.g. 2024-05-31")
+    return value
+
+
+def _json_number(value: object) -> object:
+    """An integer is a JSON number (``2024``, or ``2024.0``, which JSON Schema counts as an
+    integer too), never a numeric string or a boolean, which pydantic would otherwise convert."""
+    if isinstance(value, str | bool):
+        raise ValueError("expected an integer (a JSON number)")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+JsonNumber = BeforeValidator(_json_number)
 
 
 class _Lenient(BaseModel):
@@ -68,7 +96,7 @@ class JournalInput(_Lenient):
 class IssueInput(_Lenient):
     volume: OptionalShort = None
     number: OptionalShort = None
-    year: int | None = Field(default=None, ge=1000, le=2999)
+    year: Annotated[int, Field(ge=1000, le=2999), JsonNumber] | None = None
 
 
 class AuthorInput(_Lenient):
@@ -104,7 +132,7 @@ class ArticleInput(_Lenient):
     doi: OptionalShort = Field(
         default=None, json_schema_extra={"pattern": rf"^\s*$|{DOI_PATTERN}"}
     )
-    ojs_article_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    ojs_article_id: Annotated[int, Field(ge=1, le=2**31 - 1), JsonNumber] | None = None
     journal: JournalInput
     issue: IssueInput | None = None
     title: dict[Lang, ShortText] = Field(min_length=1, max_length=50)
@@ -116,7 +144,7 @@ class ArticleInput(_Lenient):
     galleys: list[GalleyInput] = Field(default_factory=list, max_length=100)
     language: Lang | None = None
     pages: OptionalShort = None
-    published: date | None = None
+    published: IsoDate | None = None
     references: list[RawReference | ReferenceInput] | None = Field(
         default=None, max_length=MAX_REFERENCES
     )

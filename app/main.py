@@ -9,6 +9,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
+from starlette.concurrency import run_in_threadpool
 
 from app.api import hot_reads
 from app.api.body_limit import BodyLimitMiddleware
@@ -36,6 +37,7 @@ from app.api.security_headers import SecurityHeadersMiddleware
 from app.config import get_settings
 from app.db import get_engine
 from app.errors import install_error_handlers
+from app.ingest.references import warm_up
 from app.observability.logs import configure_logging
 from app.observability.metrics import metrics_endpoint
 from app.observability.middleware import ObservabilityMiddleware, note_route
@@ -55,6 +57,9 @@ DOCS_URL, REDOC_URL = "/docs", "/redoc"
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # The parser's models load here (about a second on a busy machine), not in the first
+    # client's request.
+    await run_in_threadpool(warm_up)
     yield
     get_engine().dispose()
 

@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from app.api.work_pool import begin_shutdown
 from app.config import Settings
 from app.http_protocol import HeaderDeadline
 
@@ -87,6 +88,13 @@ class Utf8TargetHttpToolsProtocol(HttpToolsProtocol):
 
 class ServedProtocol(HeaderDeadline, Utf8TargetHttpToolsProtocol):
     """What `serve` speaks: raw UTF-8 request targets, and a deadline for request headers."""
+
+    def shutdown(self) -> None:
+        """uvicorn calls this on every open connection as its graceful shutdown begins (SIGTERM):
+        heavy work in flight stops at its next check (app/api/work_pool.py), so the process
+        exits within GRACEFUL_TIMEOUT_SECONDS, not after minutes of parsing."""
+        begin_shutdown()
+        super().shutdown()
 
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 1. Loader fuzz: mutated, truncated, binary, re-encoded and huge pages made from the seed pages.
    Each must load or fail with exactly one line and a clean exit code; a sample of the failures
    is loaded again one by one, checking that the database is unchanged by each (byte-equal dumps).
-2. SIGKILL mid-load, repeatedly: afterwards every stored article is complete (its authors and
-   references all there) and no page is stored twice; the next load completes.
+2. SIGKILL mid-load, repeatedly (each once the loader has stored its first page, so that it
+   lands among writes, not in the loader's imports): afterwards every stored article is complete
+   (its authors and references all there) and no page is stored twice; the next load completes.
 3. Concurrent loaders with readers: two loader processes and 20 reader threads on a live
    server; no 5xx, no failed connection, and in the end every page stored exactly once.
 4. Pressure (campaigns/pressure.py): the server's memory before and after 100 MB bodies, and
@@ -218,17 +219,41 @@ def loader_fuzz(dialect: str, rng: random.Random) -> str:
                 note(f"{dialect}: load exited {code}: {output.strip()[-300:]}")
             print(f"  {dialect} fuzz: {len(files) - len(pending)}/{len(files)} pages "
                   f"({time.monotonic() - started:.0f} s for this batch)", flush=True)
-        unchanged = 0
-        for path in rng.sample(failures, min(RECHECKS, len(failures))):
-            before = dump_text(url)
-            cli(url, "load", str(path), check=False)
-            if dump_text(url) != before:
-                note(f"{dialect}: failed load of {path.name} changed the database")
-            else:
-                unchanged += 1
+        unchanged = recheck(url, rng.sample(failures, min(RECHECKS, len(failures))), dialect)
         return (f"{dialect}: {len(files)} damaged pages ({dict(kinds)} + one of {HUGE_MB} MB): "
                 f"{loaded} loaded, {failed} failed with one line, {slow} still loading after "
                 f"{PAGE_SECONDS} s a page; {unchanged} failures re-checked, database unchanged")
+
+
+def recheck(url: str, paths: list[Path], dialect: str) -> int:
+    """Load each failing page again, alone, between two dumps of the database: how many left it
+    byte-for-byte unchanged. One process for all of them (``python -m app load``'s own function
+    in a loop), not one each: a process start costs 5 s of imports on a busy machine."""
+    result = subprocess.run(
+        [sys.executable, "-m", "campaigns.chaos", "recheck", *map(str, paths)], cwd=ROOT,
+        env=python_env(DATABASE_URL=url), capture_output=True, text=True, timeout=600,
+    )
+    verdicts = [ln for ln in result.stdout.splitlines() if ln.startswith("recheck ")]
+    for line in verdicts:
+        if line.startswith("recheck changed "):
+            note(f"{dialect}: failed load of {Path(line.split(' ', 2)[2]).name} changed the "
+                 "database")
+    if result.returncode != 0 or len(verdicts) != len(paths):
+        note(f"{dialect}: recheck exited {result.returncode}: {result.stderr.strip()[-300:]}")
+    return sum(1 for line in verdicts if line.startswith("recheck unchanged "))
+
+
+def _recheck_here(paths: list[str]) -> int:
+    """In the recheck process (DATABASE_URL set): load each page as the CLI does, dump around."""
+    from app.cli.load import load
+
+    url = os.environ["DATABASE_URL"]
+    for path in paths:
+        before = dump_text(url)
+        load([path])
+        verdict = "unchanged" if dump_text(url) == before else "changed"
+        print(f"recheck {verdict} {path}", flush=True)
+    return 0
 
 
 def _text(output: str | bytes | None) -> str:
@@ -255,18 +280,27 @@ def kill_runs(dialect: str, rng: random.Random) -> str:
                 "SELECT (SELECT COUNT(*) FROM reference), (SELECT COUNT(*) FROM article_author)"
             )).one())  # type: ignore[assignment]
         engine.dispose()
-        survived = 0
+        survived = mid_load = 0
         for run in range(KILLS):
             order = paths[:]
             rng.shuffle(order)
             process = subprocess.Popen(
                 [sys.executable, "-m", "app", "load", *map(str, order)], cwd=ROOT,
-                env=python_env(DATABASE_URL=url), stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, start_new_session=True,
+                env=python_env(DATABASE_URL=url), stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, start_new_session=True, text=True,
             )
-            time.sleep(rng.uniform(1.0, 6.0))
+            # The kill lands while pages are being written: after the loader has reported its
+            # first page (a line per page, once committed), not during its seconds of imports,
+            # where a kill tests nothing.
+            assert process.stdout is not None
+            first = process.stdout.readline()
+            if not first:
+                note(f"{dialect}: kill {run + 1}: the loader exited before loading a page")
+            time.sleep(rng.uniform(0.0, 2.0))
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+            process.stdout.close()
+            mid_load += bool(first)
             stored, wrong = integrity(url)
             for problem in wrong:
                 note(f"{dialect}: after kill {run + 1}: {problem}")
@@ -278,7 +312,8 @@ def kill_runs(dialect: str, rng: random.Random) -> str:
         if final.returncode != 0 or stored != DISTINCT or wrong:
             note(f"{dialect}: the load after the kills: exit {final.returncode}, {stored} "
                  f"articles of {DISTINCT}, {wrong[:3]}")
-        return (f"{dialect}: {KILLS} SIGKILLs mid-load, {survived} left only complete articles; "
+        return (f"{dialect}: {KILLS} SIGKILLs ({mid_load} after the first page was stored), "
+                f"{survived} left only complete articles; "
                 f"the next load {'completed' if final.returncode == 0 else 'FAILED'} "
                 f"({stored}/{DISTINCT} articles)")
 
@@ -364,4 +399,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["recheck"]:
+        sys.exit(_recheck_here(sys.argv[2:]))
     sys.exit(main())

@@ -24,13 +24,18 @@ CHOSEN = tuple(os.environ.get("FUZZ_DATABASES", ",".join(DIALECTS)).split(","))
 CONFIG = ROOT / "campaigns" / "schemathesis.toml"
 
 
+def server_log(dialect: str) -> Path:
+    """Where the server's own log of a run is kept (its side of any failure)."""
+    return ROOT / "var" / f"fuzz-{dialect}-server.log"
+
+
 def run(dialect: str) -> tuple[int, dict[str, int]]:
     with throwaway_database(dialect) as url:
         cli(url, "migrate")
         cli(url, "seed")
         # The write API is fuzzed too (create and update; deleting needs admin).
         token = cli(url, "token", "create", "--name", "fuzz", "--scope", "write").stdout.strip()
-        with live_server(url) as base:
+        with live_server(url, keep_log=server_log(dialect)) as base:
             command = [
                 str(Path(sys.executable).parent / "schemathesis"),
                 "--config-file", str(CONFIG), "run",
@@ -56,7 +61,20 @@ def run(dialect: str) -> tuple[int, dict[str, int]]:
                 sys.stdout.write(line)
                 output.append(line)
             process.wait()
-            return _tally("".join(output))
+        return _tally("".join(output))
+
+
+_REQUEST = re.compile(r"method=(\S+) path=(\S+) .*?status=(\d+) duration_ms=([\d.]+)")
+
+
+def server_side(log: Path) -> str:
+    """The server's own account of the run: requests answered, 5xx, the slowest ones (a client
+    timeout with no slow request here is the client's side, and the reverse)."""
+    requests = [m.groups() for m in _REQUEST.finditer(log.read_text(errors="replace"))]
+    errors = sum(1 for _, _, status, _ in requests if status.startswith("5"))
+    slowest = sorted(requests, key=lambda r: float(r[3]), reverse=True)[:3]
+    shown = ", ".join(f"{m} {p[:60]} {float(ms) / 1000:.1f} s" for m, p, _, ms in slowest)
+    return f"server answered {len(requests)} requests, {errors} 5xx; slowest: {shown} ({log})"
 
 
 def _tally(output: str) -> tuple[int, dict[str, int]]:
@@ -67,6 +85,12 @@ def _tally(output: str) -> tuple[int, dict[str, int]]:
         name.strip(): int(count)
         for name, count in re.findall(r"❌ (ST\d+ [^:\n]+): (\d+)", summary)
     }
+    # Errors (a request that timed out, a server that stopped answering, schemathesis' own) fail
+    # the run as well: each is a request whose answer nobody checked.
+    failures.update(
+        (f"error: {name.strip()}", int(count))
+        for name, count in re.findall(r"🚫 ([^:\n]+): (\d+)", summary)
+    )
     return (int(generated.group(1)) if generated else 0), failures
 
 
@@ -78,6 +102,7 @@ def main() -> int:
         failed |= bool(failures) or cases == 0
         total = sum(failures.values())
         lines.append(f"{dialect}: {cases} cases, {total} failures {dict(failures)}")
+        lines.append(f"  {server_side(server_log(dialect))}")
     print("\n".join(["", "make fuzz summary:", *lines]))
     return 1 if failed else 0
 

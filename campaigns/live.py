@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 from sqlalchemy import create_engine, text
@@ -77,11 +78,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(url: str, **settings: str) -> Iterator[str]:
-    """``python -m app serve`` on a free port over ``url``; yields its base URL."""
+def live_server(url: str, *, keep_log: Path | None = None, **settings: str) -> Iterator[str]:
+    """``python -m app serve`` on a free port over ``url``; yields its base URL. The server's
+    output is kept at ``keep_log`` when given (to read the server's side of a failure)."""
     port = free_port()
     env = python_env(DATABASE_URL=url, HOST="127.0.0.1", PORT=str(port), **settings)
-    log = tempfile.NamedTemporaryFile(prefix="serve-", suffix=".log", delete=False)
+    log: IO[bytes]
+    if keep_log is not None:
+        keep_log.parent.mkdir(parents=True, exist_ok=True)
+        log = keep_log.open("wb")
+    else:
+        log = tempfile.NamedTemporaryFile(prefix="serve-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "serve"], cwd=ROOT, env=env, stdout=log,
         stderr=subprocess.STDOUT, start_new_session=True,
@@ -107,4 +114,5 @@ def live_server(url: str, **settings: str) -> Iterator[str]:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         log.close()
-        os.unlink(log.name)
+        if keep_log is None:
+            os.unlink(log.name)

@@ -25,7 +25,9 @@ the configuration in favour of this one.
 
 from __future__ import annotations
 
+import ast
 import json
+import threading
 from typing import Any
 
 import schemathesis
@@ -51,6 +53,29 @@ def refused_server_key(status: int, body: bytes | str, request_type: str = "") -
     if status in (406, 422):
         return "unknown citation style" in detail.lower()
     return False
+
+
+def _serialised(parse: Any) -> Any:
+    lock = threading.RLock()  # re-entrant: a parse from a GC callback inside one cannot deadlock
+
+    def parse_one_at_a_time(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return parse(*args, **kwargs)
+
+    parse_one_at_a_time.__wrapped__ = parse  # type: ignore[attr-defined]
+    return parse_one_at_a_time
+
+
+# CPython 3.11 keeps the AST converter's recursion depth in one per-interpreter counter, which
+# ast.parse *sets* to the calling thread's depth on entry (fixed in later releases, CPython
+# gh-106905). Hypothesis describes a filtered strategy by ast.parse-ing its lambda's source
+# file, so with `--workers 2` two schemathesis threads at different stack depths parse at once
+# and one dies with "SystemError: AST constructor recursion depth mismatch (before=87,
+# after=113)" (after = the other thread's depth), reported as an error on whichever operation
+# was being generated. The server is not involved; one parse at a time in this process (the
+# schemathesis client only) removes the race.
+if not hasattr(ast.parse, "__wrapped__"):
+    ast.parse = _serialised(ast.parse)
 
 
 @schemathesis.check

@@ -12,7 +12,7 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from app.api.work_pool import work_pool
+from app.api.work_pool import shutting_down, work_pool
 from app.config import get_settings
 from app.errors import ProblemError
 from app.exporters import Negotiated, NotAcceptable, available_formats, exporters, negotiate
@@ -192,8 +192,9 @@ async def streamed(
 ) -> Response:
     """A reference list rendered piece by piece (``Exporter.streamers``), each piece in a worker
     thread while this request holds a slot of the heavy-work pool. Between pieces the client is
-    asked whether it is still there: when it has gone (``http.disconnect``), rendering stops and
-    the slot is given back, so a long export costs at most one piece after the client leaves.
+    asked whether it is still there: when it has gone (``http.disconnect``), or when the server
+    is shutting down, rendering stops and the slot is given back, so a long export costs at most
+    one piece after the client leaves.
     The first piece is rendered before answering, so a busy pool (503) or a record the format
     cannot render (406, 409) is still a problem document."""
     pool = work_pool()
@@ -224,6 +225,9 @@ async def streamed(
                 yield piece
                 if await request.is_disconnected():
                     log.info("export stopped: the client disconnected")
+                    return
+                if shutting_down():
+                    log.info("export stopped: the server is shutting down")
                     return
                 piece = await run_in_threadpool(next, pieces, None)
         finally:

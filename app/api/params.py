@@ -34,14 +34,15 @@ SearchQuery = Annotated[
 ]
 # What a DOI parameter accepts, documented in the OpenAPI document and checked by checked_doi:
 # a resolver URL or a `doi:` label, then 10.NNNN/suffix, the suffix not ending in sentence
-# punctuation (which a printed DOI drops).
+# punctuation (which a printed DOI drops) nor in "/" (normalize_doi refuses that: a path, not a
+# DOI; the schema allowed it, so schema-valid "10.95363/x/" was refused, schemathesis ST202).
 # White space spelled out (what Python's \s matches, and more): regex engines disagree on \s
 # (hypothesis took U+001D for a suffix character; Python's re calls it a space).
 _SPACES = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 DOI_PATTERN = (
     r"^\s*(?:(?:[Hh][Tt][Tt][Pp][Ss]?://)?(?:[Dd][Xx]\.)?[Dd][Oo][Ii]\.[Oo][Rr][Gg]/"
     r"|[Dd][Oo][Ii]\s*[:=]?\s*)?"
-    rf"10\.[0-9]{{4,9}}(?:\.[0-9]+)*/[^{_SPACES}\"<>]*[^{_SPACES}\"<>.,;:'»”’)\]]\s*$"
+    rf"10\.[0-9]{{4,9}}(?:\.[0-9]+)*/[^{_SPACES}\"<>]*[^{_SPACES}\"<>.,;:'»”’)\]/]\s*$"
 )
 _DOI = re.compile(DOI_PATTERN)
 DOI_SCHEMA = {"pattern": DOI_PATTERN}

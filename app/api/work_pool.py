@@ -5,6 +5,12 @@ still take every thread and every core. So at most ``HEAVY_WORKERS`` pieces run 
 ``HEAVY_QUEUE`` more wait (each at most ``HEAVY_WAIT_SECONDS``), and anything beyond is answered
 at once with a 503 problem and ``Retry-After``: the server sheds the load it cannot carry instead
 of stalling every client. Light requests (reads, /health) never pass through here.
+
+When the server starts its graceful shutdown (:func:`begin_shutdown`, called by the served
+protocol as uvicorn asks each connection to close), heavy work stops at its next check: a batch
+parse between two strings, a streamed export between two pieces, new work before it starts. The
+request gets a 503 problem (or, a streamed export, an early end), and the process exits within
+its graceful timeout instead of finishing minutes of parsing nobody will read.
 """
 
 from __future__ import annotations
@@ -16,6 +22,33 @@ from functools import lru_cache
 
 from app.config import get_settings
 from app.errors import ProblemError
+
+_SHUTTING_DOWN = threading.Event()
+
+
+def begin_shutdown() -> None:
+    """The process is stopping: heavy work in flight stops at its next check."""
+    _SHUTTING_DOWN.set()
+
+
+def resume_work() -> None:
+    """Heavy work is accepted again (tests that shut down in-process)."""
+    _SHUTTING_DOWN.clear()
+
+
+def shutting_down() -> bool:
+    return _SHUTTING_DOWN.is_set()
+
+
+def stop_if_shutting_down() -> None:
+    """A 503 problem when the server is stopping (called between pieces of heavy work)."""
+    if _SHUTTING_DOWN.is_set():
+        raise ProblemError(
+            503,
+            "The server is shutting down; retry on another worker or in a few seconds.",
+            title="Service Unavailable",
+            headers={"Retry-After": "5", "Connection": "close"},
+        )
 
 
 class WorkPool:
@@ -62,6 +95,7 @@ class WorkPool:
         """Take one slot (blocking, so from a worker thread), or a 503 problem if none frees up
         in time; give it back with :meth:`release`, from any thread (a streamed export takes it
         before its first piece and returns it after its last)."""
+        stop_if_shutting_down()
         if not self._slots.acquire(blocking=False):
             with self._lock:
                 if self._waiting >= self.queue:

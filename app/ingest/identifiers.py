@@ -68,9 +68,12 @@ def find_doi(text: str | None) -> str | None:
 
 
 # A DOI with whatever label or resolver precedes it, for callers that need its span in the text.
+# The prefix's subdivisions are bounded (real ones have one or two): with ``(?:\.\d+)*`` every
+# "10." of "10.100010.100010.1000..." scanned the rest of the string for a "/", quadratic in
+# the length of the string (70 ms at 5,000 characters, 0.3 s at 10,000).
 DOI_SPAN = re.compile(
     r"(?:(?:https?\s*:\s*//\s*)?(?:dx\s*\.\s*)?doi\s*\.\s*org\s*/\s*|\bdoi\s*[:=]?\s*)?"
-    r"(?P<doi>10\.\d{4,9}(?:\.\d+)*/[^\s\"<>]+)",
+    r"(?P<doi>10\.\d{4,9}(?:\.\d{1,9}){0,4}/[^\s\"<>]+)",
     re.IGNORECASE,
 )
 

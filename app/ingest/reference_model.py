@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
@@ -437,9 +438,19 @@ def train(
     trainer.train(str(target))
 
 
-@lru_cache(maxsize=1)
+_TAGGER_LOCK = threading.Lock()
+
+
 def tagger() -> pycrfsuite.Tagger:
-    """The trained tagger, opened once per process."""
+    """The trained tagger, opened once per process. Under a lock: two requests parsing at once in
+    a fresh server both opened it, and the second one's _load_known emptied the attribute table
+    the first was reading (KeyError, a 500, and seconds of duplicated loading)."""
+    with _TAGGER_LOCK:
+        return _open_tagger()
+
+
+@lru_cache(maxsize=1)
+def _open_tagger() -> pycrfsuite.Tagger:
     model = pycrfsuite.Tagger()
     model.open(str(MODEL_PATH))
     _load_known({attr for attr, _label in model.info().state_features})

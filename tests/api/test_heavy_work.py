@@ -10,9 +10,10 @@ from fastapi.testclient import TestClient
 
 from app.api import negotiation
 from app.api.routes import references
-from app.api.work_pool import WorkPool
+from app.api.work_pool import WorkPool, begin_shutdown, resume_work, stop_if_shutting_down
 from app.errors import ProblemError
 from app.ingest.reference_limits import MAX_REFERENCE_CHARS, MAX_REFERENCE_WORDS
+from app.ingest.references import pipeline
 from app.main import app
 from app.services.loading import LoadResult
 
@@ -64,6 +65,29 @@ def test_a_wait_longer_than_allowed_is_a_503() -> None:
         with pool.slot():
             pass
     assert raised.value.status == 503
+
+
+def test_a_batch_stops_between_two_strings_once_the_server_is_shutting_down(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed: list[str] = []
+    monkeypatch.setattr(pipeline, "parse_reference", lambda raw: parsed.append(raw) or {})
+
+    def stop_after_two() -> None:
+        if len(parsed) == 2:
+            begin_shutdown()
+        stop_if_shutting_down()
+
+    try:
+        with pytest.raises(ProblemError) as raised:
+            pipeline.parse_references(["a", "b", "c", "d"], before_each=stop_after_two)
+        assert parsed == ["a", "b"]
+        assert raised.value.status == 503
+        # New heavy work is refused at once, too.
+        with pytest.raises(ProblemError):
+            WorkPool(workers=1, queue=0, wait_seconds=0.1).acquire()
+    finally:
+        resume_work()
 
 
 def test_parsing_answers_503_when_the_pool_is_full(

@@ -189,6 +189,16 @@ def test_a_get_edit_put_round_trip_is_accepted(
         ("application/json", b"{not json", 400),
         ("application/json", b'{"title": {"en": "no journal"}}', 422),
         ("application/json", b'{"journal": {"title": {"en": "J"}}, "title": {}}', 422),
+        # Types as the schema states them: a date is an ISO string (0 is not 1970-01-01), an
+        # integer a JSON number (not "2024").
+        ("application/json", b'{"journal": {"title": {"en": "J"}}, "title": {"en": "T"}, '
+         b'"published": 0}', 422),
+        ("application/json", b'{"journal": {"title": {"en": "J"}}, "title": {"en": "T"}, '
+         b'"issue": {"year": "2024"}}', 422),
+        ("application/json", b'{"journal": {"title": {"en": "J"}}, "title": {"en": "T"}, '
+         b'"ojs_article_id": "7"}', 422),
+        ("application/json", b'{"journal": {"title": {"en": "J"}}, "title": {"en": "T"}, '
+         b'"ojs_article_id": 7.5}', 422),
         ("text/plain", b"just one line of running text, not a page", 422),
         ("application/pdf", b"%PDF-1.4", 415),
         ("text/plain", b"\xff\xfe\xfa not utf-8", 400),

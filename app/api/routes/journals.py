@@ -72,9 +72,10 @@ def get_journal(
     ] = None,
 ) -> Response:
     """One journal with its issue and article counts; for browsers, the journal's home page."""
+    # Checked whatever the format: an HTML page ignores include=, but a bad one is still a 422.
+    with_issues = "issues" in checked_list(include, "include", ("issues",))
     if html_wanted(request, format):
         return journal_home(journal_id, session, language, archive=False)
-    with_issues = "issues" in checked_list(include, "include", ("issues",))
     journal = journal_service.get_journal(session=session, journal_id=journal_id)
     if journal is None:
         raise ProblemError(404, f"No journal with id {journal_id}.", title="Journal not found")
@@ -123,9 +124,9 @@ def get_issue(
     field) shape the articles: `fields=id,title,authors,pages,doi,galleys` is the table of
     contents in one request, in a fixed number of statements.
     """
+    includes = checked_includes(include, fields)  # checked whatever the format, as above
     if html_wanted(request, format):
         return issue_html(issue_id, session, language)
-    includes = checked_includes(include, fields)
     issue = journal_service.get_issue(session=session, issue_id=issue_id)
     if issue is None:
         raise ProblemError(404, f"No issue with id {issue_id}.", title="Issue not found")

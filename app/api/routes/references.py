@@ -22,7 +22,7 @@ from app.api.params import (
     choice_list_schema,
 )
 from app.api.responses import page_json
-from app.api.work_pool import work_pool
+from app.api.work_pool import stop_if_shutting_down, work_pool
 from app.config import get_settings
 from app.errors import PROBLEM_RESPONSES, ProblemError, invalid_parameter
 from app.exporters import Negotiated
@@ -133,7 +133,10 @@ def parse_references(request: ParseRequest) -> ParseResponse:
     # CPU-bound: in a worker thread (sync route) and within the bounded pool for heavy work.
     with work_pool().slot():
         REFERENCES_PARSED.inc(len(citations))
-        return ParseResponse(items=parse_reference_strings(citations))
+        # Between two strings the batch stops if the server is shutting down (a 503 problem).
+        return ParseResponse(
+            items=parse_reference_strings(citations, before_each=stop_if_shutting_down)
+        )
 
 
 def _is_unicode_text(text: str) -> bool:

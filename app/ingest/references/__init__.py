@@ -11,7 +11,12 @@
 from app.ingest.references.fields import SAME_AUTHORS
 from app.ingest.references.names import parse_names
 from app.ingest.references.numbering import parse_pages, parse_volume
-from app.ingest.references.pipeline import clear_caches, parse_reference, parse_references
+from app.ingest.references.pipeline import (
+    clear_caches,
+    parse_reference,
+    parse_references,
+    warm_up,
+)
 from app.ingest.references.titles import clean_container, clean_title
 
 __all__ = [
@@ -24,4 +29,5 @@ __all__ = [
     "parse_reference",
     "parse_references",
     "parse_volume",
+    "warm_up",
 ]
