@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
+import threading
 import time
+import weakref
 from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path
@@ -193,41 +196,150 @@ class PreparedRead:
             sql, parameters = self._parameters(source.dialect, values)
             row = source.exec_driver_sql(sql, parameters).first()
             return tuple(row) if row is not None else None
-        dialect = source.dialect
-        sql, parameters = self._parameters(dialect, values)
-        connection = source.raw_connection()
-        # One statement needs no transaction: on PostgreSQL, autocommit spares the ROLLBACK
-        # round trip the pool sends when the connection goes back. (SQLite's connections are in
-        # autocommit mode already: SQLAlchemy emits BEGIN itself, app.db._begin_sqlite.)
-        driver = connection.driver_connection if dialect.name == "postgresql" else None
-        previous = driver.autocommit if driver is not None else None
-        cursor = None
+        sql, parameters = self._parameters(source.dialect, values)
+        if source.dialect.name == "postgresql":
+            return _held_reads(source).first(sql, parameters)
+        return _first_on_pool(source, sql, parameters)
+
+
+def _first_on_pool(engine: Engine, sql: str, parameters: Any) -> tuple[Any, ...] | None:
+    """One row from a pooled connection's driver cursor (SQLite: its connections are in
+    autocommit mode already, SQLAlchemy emits BEGIN itself, app.db._begin_sqlite)."""
+    dialect = engine.dialect
+    connection = engine.raw_connection()
+    cursor = None
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql, parameters)
+        found = cursor.fetchone()
+    except dialect.loaded_dbapi.Error as exc:
+        # As SQLAlchemy would: a dead connection leaves the pool, and the error is raised as
+        # its DBAPIError (OperationalError is the API's 503), not as the driver's own.
+        invalidated = dialect.is_disconnect(exc, connection.dbapi_connection, cursor)
+        if invalidated:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(
+            sql, parameters, exc, dialect.loaded_dbapi.Error,
+            connection_invalidated=invalidated, dialect=dialect,
+        ) from exc
+    finally:
+        if cursor is not None:
+            try:
+                cursor.close()
+            except Exception:  # noqa: BLE001, S110 - the connection may be gone already
+                pass
+        connection.close()  # back to the pool
+    return tuple(found) if found is not None else None
+
+
+class HeldReads:
+    """PostgreSQL driver connections held in autocommit mode for :class:`PreparedRead`, one set
+    per engine and process.
+
+    A stored document's read is one statement on the event loop, so its cost is the driver's
+    round trip plus whatever is wrapped around it. Around it, SQLAlchemy's pool added a checkout
+    and a checkin (events, reset, locks) and the autocommit mode was switched on and back off
+    each time (without it the SELECT opens a transaction, and the checkin's ROLLBACK is a second
+    round trip). Together that doubled the CPU of the read (bench/README.md). These connections
+    are taken from the engine's pool once and detached from it (so they were made with the
+    engine's own connect arguments: statement timeout, the dialect's setup), put in autocommit
+    for good, and keep one cursor each; psycopg prepares the statement on the server after its
+    fifth run (``prepare_threshold``, left to the DSN for poolers that cannot).
+
+    Autocommit means every read sees what was committed before it started: nothing here can be
+    staler than a read through a session. A connection whose read failed and that is broken or
+    closed is dropped; the read is retried once on a new connection if the dead one had been
+    held idle (the server restarted, a proxy closed it), which a read-only SELECT allows.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        # Weak: the engine's registry maps it to this object, which must not keep it alive.
+        self._engine = weakref.ref(engine)
+        self.dialect = engine.dialect
+        self.limit = max(1, getattr(engine.pool, "size", lambda: 1)())
+        self._idle: list[tuple[Any, Any, Any]] = []  # (pool fairy, driver connection, cursor)
+        self._pid = os.getpid()
+
+    def first(self, sql: str, parameters: Any) -> tuple[Any, ...] | None:
+        dialect = self.dialect
+        for retry in (False, True):
+            held, fresh = self._take()
+            _fairy, connection, cursor = held
+            try:
+                cursor.execute(sql, parameters)
+                found = cursor.fetchone()
+            except dialect.loaded_dbapi.Error as exc:
+                gone = dialect.is_disconnect(exc, connection, cursor)
+                if gone:
+                    self._drop(held)
+                    if not fresh and not retry:
+                        continue
+                else:
+                    self._give(held)
+                raise DBAPIError.instance(
+                    sql, parameters, exc, dialect.loaded_dbapi.Error,
+                    connection_invalidated=gone, dialect=dialect,
+                ) from exc
+            except BaseException:
+                self._drop(held)  # cancelled half-way: the connection's state is unknown
+                raise
+            self._give(held)
+            return found
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _take(self) -> tuple[tuple[Any, Any, Any], bool]:
+        if self._pid != os.getpid():  # a forked child must not share its parent's sockets
+            self._idle, self._pid = [], os.getpid()
         try:
-            if driver is not None:
-                driver.autocommit = True
-            cursor = connection.cursor()
-            cursor.execute(sql, parameters)
-            found = cursor.fetchone()
-        except dialect.loaded_dbapi.Error as exc:
-            # As SQLAlchemy would: a dead connection leaves the pool, and the error is raised as
-            # its DBAPIError (OperationalError is the API's 503), not as the driver's own.
-            invalidated = dialect.is_disconnect(exc, connection.dbapi_connection, cursor)
-            if invalidated:
-                connection.invalidate(exc)
-            raise DBAPIError.instance(
-                sql, parameters, exc, dialect.loaded_dbapi.Error,
-                connection_invalidated=invalidated, dialect=dialect,
-            ) from exc
-        finally:
-            if cursor is not None:
-                try:
-                    cursor.close()
-                except Exception:  # noqa: BLE001, S110 - the connection may be gone already
-                    pass
-            if driver is not None and connection.is_valid:
-                try:
-                    driver.autocommit = previous  # as the pool's other users expect it
-                except Exception:  # noqa: BLE001 - a broken connection is invalidated below
-                    connection.invalidate()
-            connection.close()  # back to the pool
-        return tuple(found) if found is not None else None
+            return self._idle.pop(), False
+        except IndexError:
+            pass
+        engine = self._engine()
+        if engine is None:  # pragma: no cover - a caller holds the engine it reads through
+            raise RuntimeError("the engine is gone")
+        fairy = engine.raw_connection()
+        connection: Any = fairy.driver_connection
+        fairy.detach()  # the pool's slot is free again; closing the fairy closes the socket
+        try:
+            connection.autocommit = True
+            return (fairy, connection, connection.cursor()), True
+        except BaseException:
+            fairy.close()
+            raise
+
+    def _give(self, held: tuple[Any, Any, Any]) -> None:
+        if len(self._idle) < self.limit and not held[1].closed:
+            self._idle.append(held)
+        else:
+            self._drop(held)
+
+    def _drop(self, held: tuple[Any, Any, Any]) -> None:
+        try:
+            held[0].close()
+        except Exception:  # noqa: BLE001, S110 - the connection may be gone already
+            pass
+
+    def on_dispose(self, *_args: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every idle connection (the engine is being disposed of)."""
+        idle, self._idle = self._idle, []
+        if self._pid == os.getpid():
+            for held in idle:
+                self._drop(held)
+
+
+_HELD: weakref.WeakKeyDictionary[Engine, HeldReads] = weakref.WeakKeyDictionary()
+_HELD_LOCK = threading.Lock()
+
+
+def _held_reads(engine: Engine) -> HeldReads:
+    found = _HELD.get(engine)
+    if found is None:
+        with _HELD_LOCK:
+            found = _HELD.get(engine)
+            if found is None:
+                found = _HELD[engine] = HeldReads(engine)
+                event.listen(engine, "engine_disposed", found.on_dispose)
+    return found
