@@ -7,12 +7,12 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, insert
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
@@ -200,6 +200,62 @@ class PreparedRead:
         if source.dialect.name == "postgresql":
             return _held_reads(source).first(sql, parameters)
         return _first_on_pool(source, sql, parameters)
+
+
+class BulkStatement:
+    """A DML statement (INSERT, UPDATE) compiled once per dialect and run as one executemany on
+    the driver's cursor, for bulk writes of many rows with the same keys.
+
+    What SQLAlchemy's executemany adds per row (each row's parameters built anew through the
+    compiled statement) cost a bulk load more than SQLite's writing the rows. When the statement
+    binds exactly ``keys`` and none needs SQLAlchemy's type processing (plain strings and
+    integers), its SQL goes to the driver as SQLAlchemy would send it: the same statement and
+    executemany, seen by the same events (statement counts alike). Otherwise SQLAlchemy runs it.
+    """
+
+    def __init__(self, statement: Any, keys: Sequence[str]) -> None:
+        self.statement = statement
+        self.keys = tuple(keys)
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None] | None] = {}
+
+    def _for(self, dialect: Any) -> tuple[str, tuple[str, ...] | None] | None:
+        if dialect.name not in self._compiled:
+            compiled = self.statement.compile(
+                dialect=dialect, column_keys=list(self.keys), for_executemany=True
+            )
+            plain = set(compiled.params) == set(self.keys) and all(
+                bind.type.bind_processor(dialect) is None for bind in compiled.binds.values()
+            )
+            names = tuple(compiled.positiontup or ()) if compiled.positional else None
+            self._compiled[dialect.name] = (compiled.string, names) if plain else None
+        return self._compiled[dialect.name]
+
+    def execute(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        found = self._for(connection.dialect)
+        if found is None:
+            connection.execute(self.statement, list(rows))
+            return
+        sql, names = found
+        if names is None:
+            connection.exec_driver_sql(sql, list(rows))
+        else:
+            connection.exec_driver_sql(sql, [tuple(row[name] for name in names) for row in rows])
+
+
+_INSERTS: dict[tuple[str, tuple[str, ...]], BulkStatement] = {}
+
+
+def insert_many(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``INSERT`` rows (dicts with the same keys) as one :class:`BulkStatement`."""
+    if not rows:
+        return
+    keys = tuple(rows[0])
+    found = _INSERTS.get((table.name, keys))
+    if found is None:
+        found = _INSERTS[table.name, keys] = BulkStatement(insert(table), keys)
+    found.execute(connection, rows)
 
 
 def _first_on_pool(engine: Engine, sql: str, parameters: Any) -> tuple[Any, ...] | None:

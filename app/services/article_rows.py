@@ -18,6 +18,7 @@ from sqlalchemy import Table, bindparam, delete, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
+from app.db import insert_many
 from app.ingest.records import ArticleRecord, AuthorRecord, IssueRecord
 from app.models import (
     Article,
@@ -445,8 +446,7 @@ def _insert_children(
             )
     for table, rows in ((ARTICLE_TEXT, texts), (KEYWORD, keywords), (GALLEY, galleys),
                         (ARTICLE_AUTHOR, links)):  # fmt: skip
-        if rows:
-            session.execute(insert(table), rows)
+        insert_many(session.connection(), table, rows)
     return written
 
 
