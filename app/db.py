@@ -8,6 +8,7 @@ import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -208,26 +209,31 @@ class BulkStatement:
 
     What SQLAlchemy's executemany adds per row (each row's parameters built anew through the
     compiled statement) cost a bulk load more than SQLite's writing the rows. When the statement
-    binds exactly ``keys`` and none needs SQLAlchemy's type processing (plain strings and
-    integers), its SQL goes to the driver as SQLAlchemy would send it: the same statement and
-    executemany, seen by the same events (statement counts alike). Otherwise SQLAlchemy runs it.
+    binds exactly ``keys``, its SQL goes to the driver as SQLAlchemy would send it, each value
+    through the same type processor SQLAlchemy applies (JSON's serializer, SQLite's dates): the
+    same statement and executemany, seen by the same events (statement counts alike). Any other
+    statement SQLAlchemy runs as before.
     """
 
     def __init__(self, statement: Any, keys: Sequence[str]) -> None:
         self.statement = statement
         self.keys = tuple(keys)
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None] | None] = {}
+        self._compiled: dict[str, _Bulk | None] = {}
 
-    def _for(self, dialect: Any) -> tuple[str, tuple[str, ...] | None] | None:
+    def _for(self, dialect: Any) -> _Bulk | None:
         if dialect.name not in self._compiled:
             compiled = self.statement.compile(
                 dialect=dialect, column_keys=list(self.keys), for_executemany=True
             )
-            plain = set(compiled.params) == set(self.keys) and all(
-                bind.type.bind_processor(dialect) is None for bind in compiled.binds.values()
-            )
-            names = tuple(compiled.positiontup or ()) if compiled.positional else None
-            self._compiled[dialect.name] = (compiled.string, names) if plain else None
+            found = None
+            if set(compiled.params) == set(self.keys):
+                names = tuple(compiled.positiontup or ()) if compiled.positional else self.keys
+                processors = tuple(
+                    compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+                    for name in names
+                )
+                found = _Bulk(compiled.string, names, processors, compiled.positional)
+            self._compiled[dialect.name] = found
         return self._compiled[dialect.name]
 
     def execute(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
@@ -237,11 +243,31 @@ class BulkStatement:
         if found is None:
             connection.execute(self.statement, list(rows))
             return
-        sql, names = found
-        if names is None:
-            connection.exec_driver_sql(sql, list(rows))
-        else:
-            connection.exec_driver_sql(sql, [tuple(row[name] for name in names) for row in rows])
+        connection.exec_driver_sql(found.sql, found.parameters(rows))
+
+
+@dataclass(frozen=True, slots=True)
+class _Bulk:
+    sql: str
+    names: tuple[str, ...]
+    processors: tuple[Any, ...]
+    positional: bool
+
+    def parameters(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
+        """Each row's values in the statement's order (its paramstyle's shape), processed."""
+        names = self.names
+        if not any(self.processors):
+            if self.positional:
+                return [tuple(row[name] for name in names) for row in rows]
+            return list(rows)
+        pairs = tuple(zip(names, self.processors, strict=True))
+        if self.positional:
+            return [tuple(_value(row, name, process) for name, process in pairs) for row in rows]
+        return [{name: _value(row, name, process) for name, process in pairs} for row in rows]
+
+
+def _value(row: dict[str, Any], name: str, process: Any) -> Any:
+    return row[name] if process is None else process(row[name])
 
 
 _INSERTS: dict[tuple[str, tuple[str, ...]], BulkStatement] = {}

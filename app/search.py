@@ -59,13 +59,14 @@ def replace_documents(session: Session, table: SearchTable, documents: dict[int,
 
 def delete_documents(session: Session, table: SearchTable, ids: list[int]) -> None:
     """Remove rows from the index: one statement per 500 ids."""
-    key = "rowid" if session.get_bind().dialect.name == "sqlite" else "id"
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    key, mark = ("rowid", "?") if sqlite else ("id", "%s")
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join(f":id{i}" for i in range(len(chunk)))
-        session.execute(
-            text(f"DELETE FROM {table} WHERE {key} IN ({marks})"),
-            {f"id{i}": row_id for i, row_id in enumerate(chunk)},
+        chunk = tuple(ids[start : start + 500])
+        marks = ", ".join([mark] * len(chunk))
+        # The driver's own SQL: a text() construct per chunk was compiled anew every time.
+        session.connection().exec_driver_sql(
+            f"DELETE FROM {table} WHERE {key} IN ({marks})", chunk
         )
 
 
