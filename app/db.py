@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
+import os
+import threading
 import time
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, insert
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
@@ -193,41 +197,231 @@ class PreparedRead:
             sql, parameters = self._parameters(source.dialect, values)
             row = source.exec_driver_sql(sql, parameters).first()
             return tuple(row) if row is not None else None
-        dialect = source.dialect
-        sql, parameters = self._parameters(dialect, values)
-        connection = source.raw_connection()
-        # One statement needs no transaction: on PostgreSQL, autocommit spares the ROLLBACK
-        # round trip the pool sends when the connection goes back. (SQLite's connections are in
-        # autocommit mode already: SQLAlchemy emits BEGIN itself, app.db._begin_sqlite.)
-        driver = connection.driver_connection if dialect.name == "postgresql" else None
-        previous = driver.autocommit if driver is not None else None
-        cursor = None
+        sql, parameters = self._parameters(source.dialect, values)
+        if source.dialect.name == "postgresql":
+            return _held_reads(source).first(sql, parameters)
+        return _first_on_pool(source, sql, parameters)
+
+
+class BulkStatement:
+    """A DML statement (INSERT, UPDATE) compiled once per dialect and run as one executemany on
+    the driver's cursor, for bulk writes of many rows with the same keys.
+
+    What SQLAlchemy's executemany adds per row (each row's parameters built anew through the
+    compiled statement) cost a bulk load more than SQLite's writing the rows. When the statement
+    binds exactly ``keys``, its SQL goes to the driver as SQLAlchemy would send it, each value
+    through the same type processor SQLAlchemy applies (JSON's serializer, SQLite's dates): the
+    same statement and executemany, seen by the same events (statement counts alike). Any other
+    statement SQLAlchemy runs as before.
+    """
+
+    def __init__(self, statement: Any, keys: Sequence[str]) -> None:
+        self.statement = statement
+        self.keys = tuple(keys)
+        self._compiled: dict[str, _Bulk | None] = {}
+
+    def _for(self, dialect: Any) -> _Bulk | None:
+        if dialect.name not in self._compiled:
+            compiled = self.statement.compile(
+                dialect=dialect, column_keys=list(self.keys), for_executemany=True
+            )
+            found = None
+            if set(compiled.params) == set(self.keys):
+                names = tuple(compiled.positiontup or ()) if compiled.positional else self.keys
+                processors = tuple(
+                    compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+                    for name in names
+                )
+                found = _Bulk(compiled.string, names, processors, compiled.positional)
+            self._compiled[dialect.name] = found
+        return self._compiled[dialect.name]
+
+    def execute(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        found = self._for(connection.dialect)
+        if found is None:
+            connection.execute(self.statement, list(rows))
+            return
+        connection.exec_driver_sql(found.sql, found.parameters(rows))
+
+
+@dataclass(frozen=True, slots=True)
+class _Bulk:
+    sql: str
+    names: tuple[str, ...]
+    processors: tuple[Any, ...]
+    positional: bool
+
+    def parameters(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
+        """Each row's values in the statement's order (its paramstyle's shape), processed."""
+        names = self.names
+        if not any(self.processors):
+            if self.positional:
+                return [tuple(row[name] for name in names) for row in rows]
+            return list(rows)
+        pairs = tuple(zip(names, self.processors, strict=True))
+        if self.positional:
+            return [tuple(_value(row, name, process) for name, process in pairs) for row in rows]
+        return [{name: _value(row, name, process) for name, process in pairs} for row in rows]
+
+
+def _value(row: dict[str, Any], name: str, process: Any) -> Any:
+    return row[name] if process is None else process(row[name])
+
+
+_INSERTS: dict[tuple[str, tuple[str, ...]], BulkStatement] = {}
+
+
+def insert_many(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``INSERT`` rows (dicts with the same keys) as one :class:`BulkStatement`."""
+    if not rows:
+        return
+    keys = tuple(rows[0])
+    found = _INSERTS.get((table.name, keys))
+    if found is None:
+        found = _INSERTS[table.name, keys] = BulkStatement(insert(table), keys)
+    found.execute(connection, rows)
+
+
+def _first_on_pool(engine: Engine, sql: str, parameters: Any) -> tuple[Any, ...] | None:
+    """One row from a pooled connection's driver cursor (SQLite: its connections are in
+    autocommit mode already, SQLAlchemy emits BEGIN itself, app.db._begin_sqlite)."""
+    dialect = engine.dialect
+    connection = engine.raw_connection()
+    cursor = None
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql, parameters)
+        found = cursor.fetchone()
+    except dialect.loaded_dbapi.Error as exc:
+        # As SQLAlchemy would: a dead connection leaves the pool, and the error is raised as
+        # its DBAPIError (OperationalError is the API's 503), not as the driver's own.
+        invalidated = dialect.is_disconnect(exc, connection.dbapi_connection, cursor)
+        if invalidated:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(
+            sql, parameters, exc, dialect.loaded_dbapi.Error,
+            connection_invalidated=invalidated, dialect=dialect,
+        ) from exc
+    finally:
+        if cursor is not None:
+            try:
+                cursor.close()
+            except Exception:  # noqa: BLE001, S110 - the connection may be gone already
+                pass
+        connection.close()  # back to the pool
+    return tuple(found) if found is not None else None
+
+
+class HeldReads:
+    """PostgreSQL driver connections held in autocommit mode for :class:`PreparedRead`, one set
+    per engine and process.
+
+    A stored document's read is one statement on the event loop, so its cost is the driver's
+    round trip plus whatever is wrapped around it. Around it, SQLAlchemy's pool added a checkout
+    and a checkin (events, reset, locks) and the autocommit mode was switched on and back off
+    each time (without it the SELECT opens a transaction, and the checkin's ROLLBACK is a second
+    round trip). Together that doubled the CPU of the read (bench/README.md). These connections
+    are taken from the engine's pool once and detached from it (so they were made with the
+    engine's own connect arguments: statement timeout, the dialect's setup), put in autocommit
+    for good, and keep one cursor each; psycopg prepares the statement on the server after its
+    fifth run (``prepare_threshold``, left to the DSN for poolers that cannot).
+
+    Autocommit means every read sees what was committed before it started: nothing here can be
+    staler than a read through a session. A connection whose read failed and that is broken or
+    closed is dropped; the read is retried once on a new connection if the dead one had been
+    held idle (the server restarted, a proxy closed it), which a read-only SELECT allows.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        # Weak: the engine's registry maps it to this object, which must not keep it alive.
+        self._engine = weakref.ref(engine)
+        self.dialect = engine.dialect
+        self.limit = max(1, getattr(engine.pool, "size", lambda: 1)())
+        self._idle: list[tuple[Any, Any, Any]] = []  # (pool fairy, driver connection, cursor)
+        self._pid = os.getpid()
+
+    def first(self, sql: str, parameters: Any) -> tuple[Any, ...] | None:
+        dialect = self.dialect
+        for retry in (False, True):
+            held, fresh = self._take()
+            _fairy, connection, cursor = held
+            try:
+                cursor.execute(sql, parameters)
+                found = cursor.fetchone()
+            except dialect.loaded_dbapi.Error as exc:
+                gone = dialect.is_disconnect(exc, connection, cursor)
+                if gone:
+                    self._drop(held)
+                    if not fresh and not retry:
+                        continue
+                else:
+                    self._give(held)
+                raise DBAPIError.instance(
+                    sql, parameters, exc, dialect.loaded_dbapi.Error,
+                    connection_invalidated=gone, dialect=dialect,
+                ) from exc
+            except BaseException:
+                self._drop(held)  # cancelled half-way: the connection's state is unknown
+                raise
+            self._give(held)
+            return found
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _take(self) -> tuple[tuple[Any, Any, Any], bool]:
+        if self._pid != os.getpid():  # a forked child must not share its parent's sockets
+            self._idle, self._pid = [], os.getpid()
         try:
-            if driver is not None:
-                driver.autocommit = True
-            cursor = connection.cursor()
-            cursor.execute(sql, parameters)
-            found = cursor.fetchone()
-        except dialect.loaded_dbapi.Error as exc:
-            # As SQLAlchemy would: a dead connection leaves the pool, and the error is raised as
-            # its DBAPIError (OperationalError is the API's 503), not as the driver's own.
-            invalidated = dialect.is_disconnect(exc, connection.dbapi_connection, cursor)
-            if invalidated:
-                connection.invalidate(exc)
-            raise DBAPIError.instance(
-                sql, parameters, exc, dialect.loaded_dbapi.Error,
-                connection_invalidated=invalidated, dialect=dialect,
-            ) from exc
-        finally:
-            if cursor is not None:
-                try:
-                    cursor.close()
-                except Exception:  # noqa: BLE001, S110 - the connection may be gone already
-                    pass
-            if driver is not None and connection.is_valid:
-                try:
-                    driver.autocommit = previous  # as the pool's other users expect it
-                except Exception:  # noqa: BLE001 - a broken connection is invalidated below
-                    connection.invalidate()
-            connection.close()  # back to the pool
-        return tuple(found) if found is not None else None
+            return self._idle.pop(), False
+        except IndexError:
+            pass
+        engine = self._engine()
+        if engine is None:  # pragma: no cover - a caller holds the engine it reads through
+            raise RuntimeError("the engine is gone")
+        fairy = engine.raw_connection()
+        connection: Any = fairy.driver_connection
+        fairy.detach()  # the pool's slot is free again; closing the fairy closes the socket
+        try:
+            connection.autocommit = True
+            return (fairy, connection, connection.cursor()), True
+        except BaseException:
+            fairy.close()
+            raise
+
+    def _give(self, held: tuple[Any, Any, Any]) -> None:
+        if len(self._idle) < self.limit and not held[1].closed:
+            self._idle.append(held)
+        else:
+            self._drop(held)
+
+    def _drop(self, held: tuple[Any, Any, Any]) -> None:
+        try:
+            held[0].close()
+        except Exception:  # noqa: BLE001, S110 - the connection may be gone already
+            pass
+
+    def on_dispose(self, *_args: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every idle connection (the engine is being disposed of)."""
+        idle, self._idle = self._idle, []
+        if self._pid == os.getpid():
+            for held in idle:
+                self._drop(held)
+
+
+_HELD: weakref.WeakKeyDictionary[Engine, HeldReads] = weakref.WeakKeyDictionary()
+_HELD_LOCK = threading.Lock()
+
+
+def _held_reads(engine: Engine) -> HeldReads:
+    found = _HELD.get(engine)
+    if found is None:
+        with _HELD_LOCK:
+            found = _HELD.get(engine)
+            if found is None:
+                found = _HELD[engine] = HeldReads(engine)
+                event.listen(engine, "engine_disposed", found.on_dispose)
+    return found

@@ -8,9 +8,13 @@ link-valued meta tag asks :func:`safe_http_url` first; anything else is shown as
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 _SCHEMES = frozenset({"http", "https"})
+# Controls, spaces and DEL inside a URL: browsers silently drop some of them, which is how
+# "java\tscript:" slips past a scheme check. No real link needs them (they are %-encoded).
+_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
 
 
 def safe_http_url(url: str | None) -> str | None:
@@ -18,9 +22,7 @@ def safe_http_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    # Controls, spaces and DEL inside a URL: browsers silently drop some of them, which is how
-    # "java\tscript:" slips past a scheme check. No real link needs them (they are %-encoded).
-    if any(ord(char) <= 0x20 or ord(char) == 0x7F for char in url):
+    if _UNSAFE.search(url):  # one pass in C: every stored document renders a few links
         return None
     try:
         parts = urlsplit(url)

@@ -14,10 +14,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, update
+from sqlalchemy import Table, bindparam, delete, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
+from app.db import insert_many
 from app.ingest.records import ArticleRecord, AuthorRecord, IssueRecord
 from app.models import (
     Article,
@@ -120,6 +121,17 @@ def insert_returning_ids(
     statement = insert(table).returning(table.c.id, *(table.c[name] for name in key))
     ids = {tuple(found): row_id for row_id, *found in session.execute(statement, rows)}
     return [ids[tuple(row[name] for name in key)] for row in rows]
+
+
+def _next_sqlite_id(session: Session, table: Table) -> int | None:
+    """On SQLite, the id it would give the next row of ``table`` (one past the largest: an
+    INTEGER PRIMARY KEY without AUTOINCREMENT), so a bulk insert can give the ids itself and
+    needs no ``RETURNING`` (whose multi-row statements SQLAlchemy builds row by row). The
+    caller holds the write lock. None on PostgreSQL, whose sequence gives ids."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    largest = session.execute(sa_select(func.max(table.c.id))).scalar()
+    return (largest or 0) + 1
 
 
 def issue_key(record: IssueRecord | None) -> str | None:
@@ -445,8 +457,7 @@ def _insert_children(
             )
     for table, rows in ((ARTICLE_TEXT, texts), (KEYWORD, keywords), (GALLEY, galleys),
                         (ARTICLE_AUTHOR, links)):  # fmt: skip
-        if rows:
-            session.execute(insert(table), rows)
+        insert_many(session.connection(), table, rows)
     return written
 
 
@@ -482,7 +493,14 @@ def _write_references(
     if kept:
         session.execute(_UPDATE_REFERENCE, kept)
     if new:
-        inserted = insert_returning_ids(session, REFERENCE, new, ["article_id", "position"])
+        first = _next_sqlite_id(session, REFERENCE)
+        if first is None:
+            inserted = insert_returning_ids(session, REFERENCE, new, ["article_id", "position"])
+        else:
+            inserted = list(range(first, first + len(new)))
+            for row, reference_id in zip(new, inserted, strict=True):
+                row["id"] = reference_id
+            insert_many(session.connection(), REFERENCE, new)
         for row, reference_id in zip(new, inserted, strict=True):
             row["b_id"] = reference_id
     stale = sorted(stored.values())

@@ -26,7 +26,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
-from app.db import PreparedRead
+from app.db import BulkStatement, PreparedRead
 from app.exporters.signposting import link_template
 from app.models import Article, ArticleDocument
 from app.models import Reference as ReferenceRow
@@ -168,14 +168,16 @@ def _refresh_chunk(
     session.execute(delete(ArticleDocument).where(col(ArticleDocument.article_id).in_(article_ids)))
     if documents:
         session.execute(insert(ArticleDocument), documents)
-    if reference_documents:
-        table: Any = ReferenceRow.__table__  # type: ignore[attr-defined]
-        session.connection().execute(
-            update(table)
-            .where(table.c.id == bindparam("reference_id"))
-            .values(document=bindparam("document")),
-            reference_documents,
-        )
+    _STORE_REFERENCE_DOCUMENTS.execute(session.connection(), reference_documents)
+
+
+_REFERENCE: Any = ReferenceRow.__table__  # type: ignore[attr-defined]
+_STORE_REFERENCE_DOCUMENTS = BulkStatement(
+    update(_REFERENCE)
+    .where(_REFERENCE.c.id == bindparam("reference_id"))
+    .values(document=bindparam("document")),
+    ("reference_id", "document"),
+)
 
 
 def render_stale(engine: Engine) -> int:
