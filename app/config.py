@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     heavy_wait_seconds: float = Field(
         default=10.0, gt=0, description="Longest wait for a heavy-work slot before a 503."
     )
+    preload_parser: bool = Field(
+        default=False,
+        description="Load the reference parser's models at start-up (~30 MiB per worker, ~0.5 s) "
+        "instead of on the first parse.",
+    )
     rate_limits: bool = Field(
         default=False,
         description="Per-client rate limits (429 past them); `make run` turns them on.",

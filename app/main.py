@@ -57,9 +57,11 @@ DOCS_URL, REDOC_URL = "/docs", "/redoc"
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    # The parser's models load here (about a second on a busy machine), not in the first
-    # client's request.
-    await run_in_threadpool(warm_up)
+    # The parser's models (the CRF tagger, lingua's language models) cost ~30 MiB and ~0.5 s of
+    # CPU: loaded here on request, else by the first parse (in the heavy-work pool, off the
+    # event loop), so a worker that never parses never carries them (docs/limits.md).
+    if get_settings().preload_parser:
+        await run_in_threadpool(warm_up)
     yield
     get_engine().dispose()
 
