@@ -63,12 +63,22 @@ def make_engine(
     return engine
 
 
+_CLOCK = "statement_clock"
+
+
 class _StatementClock:
     """When the running statement must stop; SQLite asks through its progress handler."""
 
-    __slots__ = ("deadline",)
+    __slots__ = ("deadline", "seconds")
 
-    def __init__(self) -> None:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = math.inf
+
+    def start(self) -> None:
+        self.deadline = time.monotonic() + self.seconds
+
+    def stop(self) -> None:
         self.deadline = math.inf
 
     def expired(self) -> int:
@@ -80,19 +90,19 @@ def _limit_sqlite_statements(engine: Engine, seconds: float) -> None:
     interrupts a statement, fetching included, once it has run ``seconds``."""
 
     def install(dbapi_connection: Any, record: Any) -> None:
-        clock = _StatementClock()
-        record.info["statement_clock"] = clock
+        clock = _StatementClock(seconds)
+        record.info[_CLOCK] = clock
         dbapi_connection.set_progress_handler(clock.expired, 10_000)
 
     def start(conn: Any, *_args: Any) -> None:
-        clock = conn.info.get("statement_clock")
+        clock = conn.info.get(_CLOCK)
         if clock is not None:
-            clock.deadline = time.monotonic() + seconds
+            clock.start()
 
     def stop(conn: Any, *_args: Any) -> None:
-        clock = conn.info.get("statement_clock")
+        clock = conn.info.get(_CLOCK)
         if clock is not None:
-            clock.deadline = math.inf  # the transaction's end is not part of a statement
+            clock.stop()  # the transaction's end is not part of a statement
 
     event.listen(engine, "connect", install)
     event.listen(engine, "before_cursor_execute", start)
@@ -193,14 +203,24 @@ class PreparedRead:
 
     def first(self, source: Engine | Connection, values: dict[str, Any]) -> tuple[Any, ...] | None:
         """The first row for these parameter values, or None."""
-        if isinstance(source, Connection):
-            sql, parameters = self._parameters(source.dialect, values)
-            row = source.exec_driver_sql(sql, parameters).first()
-            return tuple(row) if row is not None else None
+        rows = self._run(source, values, many=False)
+        return rows[0] if rows else None
+
+    def all(self, source: Engine | Connection, values: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """Every row for these parameter values (a page: the statement bounds them)."""
+        return self._run(source, values, many=True)
+
+    def _run(
+        self, source: Engine | Connection, values: dict[str, Any], *, many: bool
+    ) -> list[tuple[Any, ...]]:
         sql, parameters = self._parameters(source.dialect, values)
+        if isinstance(source, Connection):
+            result = source.exec_driver_sql(sql, parameters)
+            rows = result.all() if many else [row for row in [result.first()] if row is not None]
+            return [tuple(row) for row in rows]
         if source.dialect.name == "postgresql":
-            return _held_reads(source).first(sql, parameters)
-        return _first_on_pool(source, sql, parameters)
+            return _held_reads(source).run(sql, parameters, many=many)
+        return _run_on_pool(source, sql, parameters, many=many)
 
 
 class BulkStatement:
@@ -284,16 +304,29 @@ def insert_many(connection: Connection, table: Table, rows: Sequence[dict[str, A
     found.execute(connection, rows)
 
 
-def _first_on_pool(engine: Engine, sql: str, parameters: Any) -> tuple[Any, ...] | None:
-    """One row from a pooled connection's driver cursor (SQLite: its connections are in
-    autocommit mode already, SQLAlchemy emits BEGIN itself, app.db._begin_sqlite)."""
+def _fetch(cursor: Any, many: bool) -> list[tuple[Any, ...]]:
+    if many:
+        return [tuple(row) for row in cursor.fetchall()]
+    row = cursor.fetchone()
+    return [tuple(row)] if row is not None else []
+
+
+def _run_on_pool(
+    engine: Engine, sql: str, parameters: Any, *, many: bool
+) -> list[tuple[Any, ...]]:
+    """The rows (or first row) from a pooled connection's driver cursor (SQLite: its connections
+    are in autocommit mode already, SQLAlchemy emits BEGIN itself, app.db._begin_sqlite)."""
     dialect = engine.dialect
     connection = engine.raw_connection()
+    # SQLite's statement timeout, as SQLAlchemy's events start it for its own statements.
+    clock: _StatementClock | None = connection.info.get(_CLOCK)
     cursor = None
     try:
+        if clock is not None:
+            clock.start()
         cursor = connection.cursor()
         cursor.execute(sql, parameters)
-        found = cursor.fetchone()
+        found = _fetch(cursor, many)
     except dialect.loaded_dbapi.Error as exc:
         # As SQLAlchemy would: a dead connection leaves the pool, and the error is raised as
         # its DBAPIError (OperationalError is the API's 503), not as the driver's own.
@@ -305,13 +338,15 @@ def _first_on_pool(engine: Engine, sql: str, parameters: Any) -> tuple[Any, ...]
             connection_invalidated=invalidated, dialect=dialect,
         ) from exc
     finally:
+        if clock is not None:
+            clock.stop()
         if cursor is not None:
             try:
                 cursor.close()
             except Exception:  # noqa: BLE001, S110 - the connection may be gone already
                 pass
         connection.close()  # back to the pool
-    return tuple(found) if found is not None else None
+    return found
 
 
 class HeldReads:
@@ -342,14 +377,15 @@ class HeldReads:
         self._idle: list[tuple[Any, Any, Any]] = []  # (pool fairy, driver connection, cursor)
         self._pid = os.getpid()
 
-    def first(self, sql: str, parameters: Any) -> tuple[Any, ...] | None:
+    def run(self, sql: str, parameters: Any, *, many: bool) -> list[tuple[Any, ...]]:
+        """Every row (``many``) or the first row of the statement, as a list."""
         dialect = self.dialect
         for retry in (False, True):
             held, fresh = self._take()
             _fairy, connection, cursor = held
             try:
                 cursor.execute(sql, parameters)
-                found = cursor.fetchone()
+                found = _fetch(cursor, many)
             except dialect.loaded_dbapi.Error as exc:
                 gone = dialect.is_disconnect(exc, connection, cursor)
                 if gone:

@@ -11,7 +11,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 
-from app.api import hot_reads
+from app.api import hot_lists, hot_reads
 from app.api.body_limit import BodyLimitMiddleware
 from app.api.guards import RejectNulMiddleware
 from app.api.http_caching import GZIP_MINIMUM, HttpCachingMiddleware
@@ -123,6 +123,12 @@ def create_app() -> FastAPI:
     app.include_router(site_routes.router)
     # In front of all routes: an article page's plain JSON request, without parameter solving.
     hot_reads.install(app, articles.router_route(articles.get_article))
+    # And the plain list requests of articles and references (limit, cursor, simple filters).
+    hot_lists.install(
+        app,
+        articles.router_route(articles.list_articles),
+        references.router_route(references.list_references),
+    )
     # Problem is referenced by every error response, and bodies that routes read themselves
     # (the write API) by their operations: register them once in the schema components.
     original_openapi = app.openapi

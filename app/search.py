@@ -72,12 +72,10 @@ def delete_documents(session: Session, table: SearchTable, ids: list[int]) -> No
 
 def matching_ids(dialect: str, table: SearchTable, query_tokens: list[str]) -> Any:
     """A subquery of the ids whose document holds every token (use with ``column.in_(...)``)."""
+    params = search_parameters(dialect, query_tokens)
     if dialect == "sqlite":
-        # Each token quoted: FTS5 reads it as a string, never as syntax (AND, NEAR, *, ^ ...).
-        match = " ".join(f'"{token}"' for token in query_tokens)
         statement = text(f"SELECT rowid AS id FROM {table} WHERE {table} MATCH :match")
-        return statement.bindparams(match=match).columns(column("id", Integer))
-    params = {f"t{i}": token for i, token in enumerate(query_tokens)}
+        return statement.bindparams(**params).columns(column("id", Integer))
     tsquery = " && ".join(f"plainto_tsquery('simple', :{name})" for name in params)
     statement = text(f"SELECT id FROM {table} WHERE tsv @@ ({tsquery})")
     return statement.bindparams(**params).columns(column("id", Integer))
@@ -90,17 +88,34 @@ def search_table(dialect: str, table: SearchTable, q: str) -> tuple[Any, Any, An
     that the search index drives the query: SQLite's FTS5 walks its match list in rowid order and
     stops after a page (where ``id IN (all matches)`` built the whole list first: 10-40x slower
     for a common word); PostgreSQL may walk the table's key in order, filtering by the index."""
-    query_tokens = tokens(q)[:MAX_QUERY_TOKENS]
+    return search_clause(dialect, table, query_tokens(q))
+
+
+def search_clause(dialect: str, table: SearchTable, words: list[str]) -> tuple[Any, Any, Any]:
+    """:func:`search_table` for these query tokens."""
+    params = search_parameters(dialect, words)
     if dialect == "sqlite":
         found = sa_table(table, column("rowid", Integer))
-        match = " ".join(f'"{token}"' for token in query_tokens)
-        condition = text(f"{table} MATCH :match").bindparams(match=match)
+        condition = text(f"{table} MATCH :match").bindparams(**params)
         return found, found.c.rowid, condition
     found = sa_table(table, column("id", Integer))
-    params = {f"t{i}": token for i, token in enumerate(query_tokens)}
     tsquery = " && ".join(f"plainto_tsquery('simple', :{name})" for name in params)
     condition = text(f"{table}.tsv @@ ({tsquery})").bindparams(**params)
     return found, found.c.id, condition
+
+
+def query_tokens(q: str) -> list[str]:
+    """The tokens a search for ``q`` looks for (at most MAX_QUERY_TOKENS)."""
+    return tokens(q)[:MAX_QUERY_TOKENS]
+
+
+def search_parameters(dialect: str, words: list[str]) -> dict[str, str]:
+    """The bound values of a search condition for these tokens: one FTS5 query string on SQLite
+    (each token quoted: FTS5 reads it as a string, never as syntax: AND, NEAR, *, ^ ...), one
+    value a token on PostgreSQL. A statement built for as many tokens takes any such values."""
+    if dialect == "sqlite":
+        return {"match": " ".join(f'"{token}"' for token in words)}
+    return {f"t{i}": token for i, token in enumerate(words)}
 
 
 def search_condition(column: Any, dialect: str, table: SearchTable, q: str) -> Any:

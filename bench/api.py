@@ -1,6 +1,6 @@
 """The serving benchmark: this API beside Datasette and the framework's ceiling, in one run.
 
-    .venv/bin/python bench/api.py [--quick] [--articles N] [--seconds S] [--rounds R]
+    .venv/bin/python bench/api.py [--quick] [--articles N] [--seconds S] [--rounds R] [--only RE]
 
 1. Builds the deterministic corpus (bench/corpus.py: 10,000 articles with 18 references each)
    through the project's own write path (``store_records``, 100 articles per transaction) into a
@@ -15,7 +15,9 @@
    bench/RESULTS.md.
 
 Loopback only; every server and the databases it made are removed at the end. ``--quick`` (1,000
-articles, one 4 s round, no warm-up beyond a second) finishes in under three minutes.
+articles, one 4 s round, no warm-up beyond a second) finishes in under three minutes. ``--only``
+(a regular expression, repeatable) keeps the endpoints whose name it finds, and starts only the
+servers they need: e.g. ``--only 'limit=100' --only 'q=WORD'`` for the list and search rows.
 """
 
 # ruff: noqa: E501  (tables of variants and report lines read best one per line)
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import math
 import os
 import platform
 import re
@@ -69,6 +72,19 @@ def load(url: str, count: int) -> tuple[float, float]:
     records = list(articles(count))
     rate = store_corpus(url, records, parse_references(records))
     return rate.per_second, rate.per_cpu_second
+
+
+def settle_postgres(url: str) -> None:
+    """VACUUM ANALYZE the freshly loaded database, as autovacuum does within a minute or two of
+    a load: without it, the plans and visibility maps of the run depend on when autovacuum
+    happens to wake up during the measurements (a search plan walked the whole table without
+    statistics; index-only scans fetched every heap row)."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+    finally:
+        engine.dispose()
 
 
 def prepare_for_datasette(path: Path) -> None:
@@ -286,6 +302,11 @@ def variants(count: int, database: str) -> list[Variant]:
     return found  # fmt: skip
 
 
+def selected(name: str, patterns: list[str]) -> bool:
+    """Whether ``--only`` keeps this endpoint (no pattern keeps every one)."""
+    return not patterns or any(re.search(pattern, name) for pattern in patterns)
+
+
 def run_wrk(base: str, lua: str, seconds: float, scripts: Path) -> tuple[float, float, float, int]:
     """Requests/s, p50 and p99 in ms, and non-2xx/socket errors of one wrk run."""
     script = scripts / f"{uuid.uuid4().hex}.lua"
@@ -389,6 +410,8 @@ def report(
         # "server@endpoint" compares with another endpoint's row (the constant route's).
         their_server, _, their_endpoint = theirs.partition("@")
         value = rate(endpoint, mine) / rate(their_endpoint or endpoint, their_server)
+        if math.isnan(value):
+            continue  # not measured in this run (--only, --no-postgres)
         if target is None:
             lines.append(f"| {label} | {value:.2f} | (reported) |")
             continue
@@ -424,10 +447,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--markdown", type=Path, help="also write the report to this file")
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="RE",
+        help="measure only the endpoints whose name this regular expression finds (repeatable)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.quick:
         args.articles, args.seconds, args.rounds = min(args.articles, 1000), 4.0, 1
     ensure_wrk()
+    chosen = [v for v in variants(args.articles, "bench_ds") if selected(v.name, args.only)]
+    if not chosen:
+        raise SystemExit(f"--only {args.only} selects no endpoint")
+    wanted = {v.server for v in chosen}
     load_average = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         tmp_dir = Path(tmp)
@@ -438,10 +469,11 @@ def main() -> None:
         loads["SQLite"] = load(sqlite_url, args.articles)
         print(f"  {loads['SQLite'][0]:.0f} articles/s", flush=True)
         postgres_url = None
-        if not args.no_postgres:
+        if not args.no_postgres and "postgresql" in wanted:
             postgres_url = stack.enter_context(postgres_database())
             print(f"loading {args.articles:,} articles into PostgreSQL ...", flush=True)
             loads["PostgreSQL"] = load(postgres_url, args.articles)
+            settle_postgres(postgres_url)
             print(f"  {loads['PostgreSQL'][0]:.0f} articles/s", flush=True)
         # Datasette opens a copy, so its immutable mode and FTS table change nothing of ours.
         datasette_path = tmp_dir / "bench_ds.db"
@@ -449,19 +481,22 @@ def main() -> None:
             source.backup(copy)
         prepare_for_datasette(datasette_path)
         body_file = tmp_dir / "article.json"
-        specs = [
-            api_server("sqlite", sqlite_url),
-            datasette_server(DATASETTE, plain_datasette(), datasette_path),
-            datasette_server(
-                DATASETTE_STANDARD, Path(sys.executable).parent / "datasette", datasette_path
-            ),
-        ]
+        specs = [api_server("sqlite", sqlite_url)]  # always: it gives the constant's body
+        if DATASETTE in wanted:
+            specs.append(datasette_server(DATASETTE, plain_datasette(), datasette_path))
+        if DATASETTE_STANDARD in wanted:
+            command = Path(sys.executable).parent / "datasette"
+            specs.append(datasette_server(DATASETTE_STANDARD, command, datasette_path))
         if postgres_url:
             specs.append(api_server("postgresql", postgres_url))
         servers = {spec[0]: stack.enter_context(serve(*spec)) for spec in specs}
         body_file.write_bytes(httpx.get(servers["sqlite"].base + "/articles/1").content)
-        servers["constant"] = stack.enter_context(serve(*ceiling_server(sqlite_url, body_file)))
-        todo = [v for v in variants(args.articles, datasette_path.stem) if v.server in servers]
+        if "constant" in wanted:
+            servers["constant"] = stack.enter_context(serve(*ceiling_server(sqlite_url, body_file)))
+        todo = [
+            v for v in variants(args.articles, datasette_path.stem)
+            if v.server in servers and selected(v.name, args.only)
+        ]
         results: dict[tuple[str, str], Measured] = {(v.name, v.server): Measured() for v in todo}
         scripts = tmp_dir / "lua"
         scripts.mkdir()

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from app.db import make_engine
+from app.db import PreparedRead, make_engine
 from app.errors import install_error_handlers
 
 # Counts without end: only the timeout stops it (same SQL on SQLite and PostgreSQL).
@@ -29,6 +29,20 @@ def test_a_runaway_statement_is_cancelled_and_the_connection_stays_usable(
             assert time.monotonic() - start < 10
             connection.rollback()
             assert connection.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_prepared_read_on_the_driver_cursor_is_cancelled_too(database_url: str) -> None:
+    """The hot reads run the driver's cursor with no SQLAlchemy events: the timeout holds."""
+    engine = make_engine(database_url, pool_size=1, statement_timeout_ms=300)
+    runaway = PreparedRead(text(RUNAWAY))
+    try:
+        start = time.monotonic()
+        with pytest.raises(OperationalError):
+            runaway.all(engine, {})
+        assert time.monotonic() - start < 10
+        assert PreparedRead(text("SELECT 1")).first(engine, {}) == (1,)
     finally:
         engine.dispose()
 

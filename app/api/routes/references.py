@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
+from fastapi.routing import APIRoute
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -188,3 +189,8 @@ def _reference_in_format(chosen: Negotiated, session: Session, reference_id: int
     if reference is None:
         raise _reference_not_found(reference_id)
     return rendered(chosen, "reference", reference, filename=f"reference-{reference.id}")
+
+
+def router_route(endpoint: Any) -> APIRoute:
+    """The API route of this router that ``endpoint`` answers."""
+    return next(r for r in router.routes if isinstance(r, APIRoute) and r.endpoint is endpoint)
