@@ -25,20 +25,25 @@ MAX_REFERENCES = 2000
 MAX_REFERENCE_LENGTH = 10_000
 
 Lang = Annotated[str, StringConstraints(pattern=BCP47, max_length=35)]
-# Text fields hold a non-space character (blank ones would be empty after stripping).
+# Text fields hold a non-space character (blank ones would be empty after stripping), and no
+# NUL anywhere: PostgreSQL cannot store one in text (a body with one was a 500 there, stored on
+# SQLite), so both refuse it alike. pydantic checks patterns with Rust's regex: linear time.
+_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"
 ShortText = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000, pattern=r"\S"),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000, pattern=_TEXT),
 ]
 LongText = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000, pattern=r"\S"),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000, pattern=_TEXT),
 ]
-OptionalShort = Annotated[str | None, Field(default=None, max_length=2000)]
+OptionalShort = Annotated[
+    str | None, Field(default=None, max_length=2000, pattern=r"^[^\x00]*$")
+]
 RawReference = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=MAX_REFERENCE_LENGTH, pattern=r"\S"
+        strip_whitespace=True, min_length=1, max_length=MAX_REFERENCE_LENGTH, pattern=_TEXT
     ),
 ]
 

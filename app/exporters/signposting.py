@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from app.exporters import article_fields as af
 from app.exporters.registry import exporters
@@ -51,12 +51,19 @@ class Link:
         return {"href": self.href, **({"type": self.type} if self.type else {})}
 
 
+# Every printable ASCII character: quote() with these safe encodes only what is not ASCII.
+_PRINTABLE_ASCII = "".join(chr(code) for code in range(0x21, 0x7F))
+
+
 def _safe(url: str | None) -> str | None:
-    """An absolute http(s) URL (the shared rule) with nothing that would break a Link header."""
+    """An absolute http(s) URL (the shared rule) with nothing that would break a Link header,
+    as a URI: an IRI's non-ASCII characters percent-encoded in UTF-8 (RFC 3987 3.1), since
+    header values are Latin-1 (a stored ORCID of "\U00011c09" made every read of its article
+    a 500)."""
     url = safe_http_url(url)
     if url is None or any(char in url for char in '<>"\\,;'):
         return None
-    return url
+    return url if url.isascii() else quote(url, safe=_PRINTABLE_ASCII)
 
 
 def _item_type(label: str, url: str) -> str | None:

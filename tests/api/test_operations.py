@@ -115,6 +115,27 @@ def test_library_and_error_logs_share_the_json_format(
     assert "ValueError: boom" in entry["exception"]
 
 
+def test_an_error_log_shows_the_traceback_but_never_the_frames_locals(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import logging
+
+    configure_logging(Settings(log_format="text"))
+    try:
+        capsys.readouterr()
+        secret = "Bearer a-client-token"  # noqa: F841 - a local the log must not show
+
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            logging.getLogger("app.errors").exception("unhandled error on GET /x")
+        err = capsys.readouterr().err
+        assert "ValueError: boom" in err and "test_operations.py" in err
+        assert "a-client-token" not in err
+    finally:
+        configure_logging(get_settings())
+
+
 def test_head_requests_are_counted_under_their_route(
     client: TestClient, seeded: LoadResult
 ) -> None:

@@ -199,6 +199,11 @@ def test_a_get_edit_put_round_trip_is_accepted(
          b'"ojs_article_id": "7"}', 422),
         ("application/json", b'{"journal": {"title": {"en": "J"}}, "title": {"en": "T"}, '
          b'"ojs_article_id": 7.5}', 422),
+        # NUL in any text: PostgreSQL cannot store it, so neither database takes it.
+        ("application/json", b'{"journal": {"title": {"en": "J\\u0000"}}, "title": {"en": "T"}}',
+         422),
+        ("application/json", b'{"journal": {"title": {"en": "J"}, "base_url": "x\\u0000"}, '
+         b'"title": {"en": "T"}}', 422),
         ("text/plain", b"just one line of running text, not a page", 422),
         ("application/pdf", b"%PDF-1.4", 415),
         ("text/plain", b"\xff\xfe\xfa not utf-8", 400),

@@ -84,6 +84,17 @@ def test_unsafe_urls_never_become_links(article: Any) -> None:
     assert "evil" not in link_header(article_links(hostile, LANDING))
 
 
+def test_non_ascii_targets_are_percent_encoded_for_the_latin_1_header(article: Any) -> None:
+    author = article.authors[0].model_copy(update={"orcid": "\U00011c09"})
+    galley = article.galleys[0].model_copy(update={"url": "https://journal.az/файл.pdf"})
+    odd = article.model_copy(update={"authors": [author], "galleys": [galley]})
+    header = link_header(article_links(odd, LANDING))
+    header.encode("latin-1")  # what the server must be able to send
+    hrefs = {link["rel"]: link["href"] for link in parse_links(header)}
+    assert hrefs["author"] == "https://orcid.org/%F0%91%B0%89"
+    assert hrefs["item"] == "https://journal.az/%D1%84%D0%B0%D0%B9%D0%BB.pdf"
+
+
 def test_linkset_json_has_the_rfc_9264_shape(article: Any) -> None:
     document = json.loads(linkset_json(article, LANDING, license_url=LICENSE))
     assert list(document) == ["linkset"]

@@ -490,12 +490,14 @@ async def list_article_references(
     return the whole list as one document.
     """
     chosen = export.choose("references")
+    # Checked whatever the format (a whole-list export has no pages, but a forged or malformed
+    # cursor is still a 400, not silently ignored).
+    after = paging.after()
     if not is_default_json(chosen):
         exported = await run_in_threadpool(_references_to_export, reads, article_id)
         name = f"article-{article_id}-references"
         return await streamed(request, chosen, exported, filename=name)
     response.headers["Vary"] = "Accept"
-    after = paging.after()
     if after is None:
         # The whole list fits the page (the usual case): the stored list, one lookup.
         with reads.source() as source:
