@@ -5,7 +5,7 @@
 every page view. FastAPI solves the route's eleven parameters and dependencies on each request,
 which cost more than everything else the request does (bench/README.md: the profile).
 :class:`StoredArticleRoute`, first in the router, takes exactly those requests and answers them
-with the same code the API route uses (:func:`app.api.routes.articles.stored_json`): the stored
+with the same code the API route uses (:func:`app.api.article_answers.stored_json`): the stored
 document, its ETag, language and Link header, one primary-key lookup. Any other request (another
 parameter, format or path shape) does not match it and reaches the API route, which is still the
 one documented in OpenAPI and which answers when no current stored document exists (404, 410).
@@ -21,6 +21,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute, Match
 from starlette.types import Receive, Scope, Send
 
+from app.api.article_answers import stored_json
 from app.api.deps import Reads, session_factory
 from app.api.languages import LanguagePreference, parse_accept_language
 from app.db import get_engine, get_session
@@ -77,9 +78,6 @@ class StoredArticleRoute(BaseRoute):
         return known
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # Imported here: the routes module builds the router this route is put in front of.
-        from app.api.routes.articles import stored_json
-
         article_id: int = scope["path_params"]["article_id"]
         noted(scope, self.api_route)  # logs and metrics, HEAD requests included
         overridden = get_session in self.app.dependency_overrides

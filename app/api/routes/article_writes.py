@@ -17,12 +17,13 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app.api.article_answers import not_found
 from app.api.auth import AdminToken, WriteToken
 from app.api.deps import SessionDep
 from app.api.http_caching import body_etag
 from app.api.preconditions import check_if_match
 from app.api.responses import model_json
-from app.api.routes.articles import ArticleId, not_found
+from app.api.routes.articles import ArticleId
 from app.config import get_settings
 from app.errors import PROBLEM_MEDIA_TYPE, ProblemError
 from app.ingest.records import ArticleRecord, PageError
