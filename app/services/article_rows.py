@@ -2,19 +2,19 @@
 
 ``store_records`` (app.services.loading) decides what each page changes; this module writes it:
 the articles' issues, their rows, authors, titles and abstracts, keywords, galleys, references and
-full-text documents, each table in one statement for the whole batch (an executemany, or a
-multi-row ``INSERT ... RETURNING`` where new ids are needed), with no ORM object per row. A load
-of a journal writes ~75 rows per article; one statement per row and the unit of work around it
-were most of a load's time.
+full-text documents (the reference lists through app.services.reference_rows), each table in
+one statement for the whole batch (an executemany, or a multi-row ``INSERT ... RETURNING`` where
+new ids are needed), with no ORM object per row. A load of a journal writes ~75 rows per article;
+one statement per row and the unit of work around it were most of a load's time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, insert, update
+from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
@@ -29,33 +29,24 @@ from app.models import (
     Issue,
     Journal,
     Keyword,
-    Reference,
     utcnow,
 )
 from app.schemas import ArticleAuthor as ArticleAuthorPublic
 from app.schemas import ArticlePublic, GalleyPublic, IssueSummary, ReferencePublic
-from app.search import delete_documents, document, fold_spaces, replace_documents
+from app.search import document, fold_spaces, replace_documents
 from app.services.articles import FullArticle, journal_summary
+from app.services.batch_writes import chunks, insert_returning_ids, table_of
 from app.services.changes import fresh_article_id
 from app.services.documents import mark_written
+from app.services.reference_rows import jsonb_order, write_references
 
-# Bound parameters per statement stay far below SQLite's limit (32,766) with lists this long.
-IN_LIST = 500
-
-
-def _table(model: Any) -> Table:
-    table: Table = model.__table__
-    return table
-
-
-ARTICLE = _table(Article)
-ISSUE = _table(Issue)
-AUTHOR = _table(Author)
-ARTICLE_AUTHOR = _table(ArticleAuthor)
-ARTICLE_TEXT = _table(ArticleText)
-KEYWORD = _table(Keyword)
-GALLEY = _table(Galley)
-REFERENCE = _table(Reference)
+ARTICLE = table_of(Article)
+ISSUE = table_of(Issue)
+AUTHOR = table_of(Author)
+ARTICLE_AUTHOR = table_of(ArticleAuthor)
+ARTICLE_TEXT = table_of(ArticleText)
+KEYWORD = table_of(Keyword)
+GALLEY = table_of(Galley)
 IssueRow = tuple[int, str | None, str | None, int | None]  # id, volume, number, year
 CHILD_TABLES = (ARTICLE_TEXT, KEYWORD, GALLEY, ARTICLE_AUTHOR)
 # Built once: an executemany binds each row to the same compiled statement.
@@ -83,14 +74,6 @@ _UPDATE_ARTICLE = (
         }
     )  # fmt: skip
 )
-_REFERENCE_COLUMNS = ("raw", "csl", "doi", "year", "title", "container_title", "container_folded")
-_UPDATE_REFERENCE = (
-    update(REFERENCE)
-    .where(REFERENCE.c.id == bindparam("b_id"))
-    .values({name: bindparam(name) for name in _REFERENCE_COLUMNS})
-)
-
-
 @dataclass
 class ArticleWrite:
     """One article to write: what the page says, where it goes, and its parsed references."""
@@ -107,33 +90,6 @@ class ArticleWrite:
         return self.journal.id or 0
 
 
-def chunks(values: Sequence[Any], size: int = IN_LIST) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def insert_returning_ids(
-    session: Session, table: Table, rows: Sequence[dict[str, Any]], key: Sequence[str]
-) -> list[int]:
-    """Insert rows (multi-row statements); the id of each, in order. Ids are matched to rows by
-    the ``key`` columns (unique among the rows), not by the order of RETURNING: SQLite does not
-    promise one, and asking SQLAlchemy to sort makes it insert one row per statement there."""
-    statement = insert(table).returning(table.c.id, *(table.c[name] for name in key))
-    ids = {tuple(found): row_id for row_id, *found in session.execute(statement, rows)}
-    return [ids[tuple(row[name] for name in key)] for row in rows]
-
-
-def _next_sqlite_id(session: Session, table: Table) -> int | None:
-    """On SQLite, the id it would give the next row of ``table`` (one past the largest: an
-    INTEGER PRIMARY KEY without AUTOINCREMENT), so a bulk insert can give the ids itself and
-    needs no ``RETURNING`` (whose multi-row statements SQLAlchemy builds row by row). The
-    caller holds the write lock. None on PostgreSQL, whose sequence gives ids."""
-    if session.get_bind().dialect.name != "sqlite":
-        return None
-    largest = session.execute(sa_select(func.max(table.c.id))).scalar()
-    return (largest or 0) + 1
-
-
 def issue_key(record: IssueRecord | None) -> str | None:
     """The natural key of an issue within its journal; None when the page names no issue."""
     if record is None or not (record.volume or record.number or record.year):
@@ -145,25 +101,6 @@ def author_key(author: AuthorRecord) -> str:
     if author.orcid:
         return f"orcid:{author.orcid}"
     return f"name:{fold_spaces(author.family or '')}|{fold_spaces(author.given or '')}"
-
-
-def reference_columns(csl: dict[str, Any]) -> dict[str, Any]:
-    """The indexed columns derived from a reference's CSL-JSON (search and filters use them)."""
-    parts = (csl.get("issued") or {}).get("date-parts") or [[None]]
-    year = parts[0][0] if parts and parts[0] else None
-    try:
-        year = int(year) if year is not None else None
-    except (TypeError, ValueError):
-        year = None
-    return {
-        "doi": csl.get("DOI"),
-        "year": year,
-        "title": csl.get("title"),
-        "container_title": csl.get("container-title"),
-        "container_folded": fold_spaces(csl["container-title"])
-        if csl.get("container-title")
-        else None,
-    }
 
 
 def write_articles(session: Session, writes: Sequence[ArticleWrite]) -> list[int]:
@@ -193,7 +130,9 @@ def write_articles(session: Session, writes: Sequence[ArticleWrite]) -> list[int
         for some in chunks(existing):
             session.execute(delete(table).where(table.c.article_id.in_(some)))
     authors = _insert_children(session, writes, ids)
-    references = _write_references(session, writes, ids, existing)
+    references = write_references(
+        session, [(w.record.references, w.parsed) for w in writes], ids, existing
+    )
     replace_documents(
         session,
         "search_article",
@@ -216,17 +155,6 @@ def write_articles(session: Session, writes: Sequence[ArticleWrite]) -> list[int
         ),
     )
     return ids
-
-
-def jsonb_order(value: Any) -> Any:
-    """A JSON value as PostgreSQL's jsonb gives it back: object keys shortest first, then in
-    byte order (the JSON of a document must equal the one rendered from the rows read back)."""
-    if isinstance(value, dict):
-        keys = sorted(value, key=lambda key: (len(key.encode()), key.encode()))
-        return {key: jsonb_order(value[key]) for key in keys}
-    if isinstance(value, list):
-        return [jsonb_order(item) for item in value]
-    return value
 
 
 def _written(
@@ -459,72 +387,3 @@ def _insert_children(
                         (ARTICLE_AUTHOR, links)):  # fmt: skip
         insert_many(session.connection(), table, rows)
     return written
-
-
-def _write_references(
-    session: Session, writes: Sequence[ArticleWrite], ids: list[int], existing: list[int]
-) -> list[list[ReferencePublic]]:
-    """Update references in place by position, so their ids survive a reload of the page;
-    insert the new positions and delete those the page no longer has. Returns each article's
-    references as their rows read back (app.services.articles.load_parts) give them."""
-    stored: dict[tuple[int, int], int] = {}
-    for some in chunks(existing):
-        statement = sa_select(REFERENCE.c.article_id, REFERENCE.c.position, REFERENCE.c.id)
-        for article_id, position, reference_id in session.execute(
-            statement.where(REFERENCE.c.article_id.in_(some))
-        ):
-            stored[article_id, position] = reference_id
-    kept: list[dict[str, Any]] = []
-    new: list[dict[str, Any]] = []
-    texts: list[tuple[dict[str, Any], str]] = []
-    for write, article_id in zip(writes, ids, strict=True):
-        for position, (raw, csl) in enumerate(
-            zip(write.record.references, write.parsed, strict=True), start=1
-        ):
-            row = {"raw": raw, "csl": csl} | reference_columns(csl)
-            reference_id = stored.pop((article_id, position), None)
-            if reference_id is None:
-                new.append(row | {"article_id": article_id, "position": position})
-                texts.append((new[-1], raw))
-            else:
-                row["b_id"] = reference_id
-                kept.append(row)
-                texts.append((row, raw))
-    if kept:
-        session.execute(_UPDATE_REFERENCE, kept)
-    if new:
-        first = _next_sqlite_id(session, REFERENCE)
-        if first is None:
-            inserted = insert_returning_ids(session, REFERENCE, new, ["article_id", "position"])
-        else:
-            inserted = list(range(first, first + len(new)))
-            for row, reference_id in zip(new, inserted, strict=True):
-                row["id"] = reference_id
-            insert_many(session.connection(), REFERENCE, new)
-        for row, reference_id in zip(new, inserted, strict=True):
-            row["b_id"] = reference_id
-    stale = sorted(stored.values())
-    for some in chunks(stale):
-        session.execute(delete(REFERENCE).where(REFERENCE.c.id.in_(some)))
-    delete_documents(session, "search_reference", stale)
-    replace_documents(
-        session, "search_reference", {row["b_id"]: document([raw]) for row, raw in texts}
-    )
-    jsonb = session.get_bind().dialect.name == "postgresql"
-    rows = iter(texts)
-    return [
-        [
-            ReferencePublic(
-                id=row["b_id"],
-                article_id=article_id,
-                position=position,
-                raw=raw,
-                doi=row["doi"],
-                csl=jsonb_order(row["csl"]) if jsonb else row["csl"],
-            )
-            for position, (row, raw) in enumerate(
-                (next(rows) for _ in write.record.references), start=1
-            )
-        ]
-        for write, article_id in zip(writes, ids, strict=True)
-    ]

@@ -6,9 +6,9 @@ from sqlmodel import Session, col, select
 
 from app.ingest.references import parse_reference
 from app.models import Article, Reference, utcnow
-from app.services.article_rows import reference_columns
 from app.services.changes import lock_writes, record_change
 from app.services.documents import mark_articles
+from app.services.reference_rows import reference_columns
 
 
 def article_ids(session: Session) -> list[int]:
