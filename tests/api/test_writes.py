@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -363,6 +364,29 @@ def test_put_references_as_text_lines(
         "First ref. J Ex. 2001;1:1-2.",
         "Second ref. J Ex. 2002;2:3-4.",
     ]
+
+
+def test_text_bodies_say_in_the_schema_that_they_hold_no_nul(
+    client: TestClient, seeded: LoadResult, tokens: dict[str, str]
+) -> None:
+    # make fuzz (ST202): a text/plain reference list with a NUL was schema-valid but refused.
+    response = client.put(
+        f"/articles/{seeded.article_id}/references",
+        content=b"A ref.\x00 J Ex. 2001;1:1-2.\n",
+        headers=bearer(tokens["write"], **{"If-Match": "*", "Content-Type": "text/plain"}),
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    paths = client.get("/openapi.json").json()["paths"]
+    bodies = [
+        paths["/articles/{article_id}/references"]["put"]["requestBody"]["content"],
+        paths["/articles"]["post"]["requestBody"]["content"],
+    ]
+    for content in bodies:
+        for media_type, described in content.items():
+            if media_type.startswith("text/"):
+                assert re.search(described["schema"]["pattern"], "a\x00b") is None, media_type
+                assert re.search(described["schema"]["pattern"], "a\nb") is not None
 
 
 def test_delete_leaves_a_tombstone(

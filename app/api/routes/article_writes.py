@@ -104,6 +104,9 @@ ARTICLE_EXAMPLE = {
     "authors": [{"family": "Smith", "given": "Jane", "affiliation": "Example University"}],
     "references": ["Doe J. A cited work. J Ex. 2020;5(2):10-20. doi:10.1000/xyz"],
 }
+# A text body never holds NUL: a page with one is binary, not a page (app.ingest.ojs_page.reading),
+# and a reference with one is refused like any text field of a write (app.inputs).
+NO_NUL = {"type": "string", "pattern": "^[^\\x00]*$"}
 ARTICLE_BODY = {
     "required": True,
     "content": {
@@ -111,8 +114,8 @@ ARTICLE_BODY = {
             "schema": {"$ref": "#/components/schemas/ArticleInput"},
             "example": ARTICLE_EXAMPLE,
         },
-        "text/html": {"schema": {"type": "string", "description": "An OJS article page."}},
-        "text/plain": {"schema": {"type": "string", "description": "Its text."}},
+        "text/html": {"schema": {**NO_NUL, "description": "An OJS article page."}},
+        "text/plain": {"schema": {**NO_NUL, "description": "Its text."}},
     },
 }
 REFERENCES_BODY = {
@@ -122,7 +125,7 @@ REFERENCES_BODY = {
             "schema": {"$ref": "#/components/schemas/ReferenceListInput"},
             "example": {"references": ARTICLE_EXAMPLE["references"]},
         },
-        "text/plain": {"schema": {"type": "string", "description": "One reference a line."}},
+        "text/plain": {"schema": {**NO_NUL, "description": "One reference a line."}},
     },
 }
 
