@@ -89,9 +89,9 @@ def test_label_table_is_what_the_script_generates(tmp_path):
     assert spec is not None and spec.loader is not None
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
-    output = tmp_path / "label_table.py"
+    output = tmp_path / "label_table.json"
     build.main(PKP_LABELS, output)
-    generated = (ROOT / "app/ingest/ojs_page/label_table.py").read_text(encoding="utf-8")
+    generated = (ROOT / "app/ingest/ojs_page/label_table.json").read_text(encoding="utf-8")
     assert output.read_text(encoding="utf-8") == generated
 
 
