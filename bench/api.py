@@ -48,16 +48,18 @@ from urllib.parse import quote
 
 import httpx
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.corpus import SEARCH_WORDS, articles, parse_references, store_corpus  # noqa: E402
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+from bench.corpus import (  # noqa: E402
+    SEARCH_WORDS,
+    articles,
+    parse_references,
+    postgres_database,
+    store_corpus,
 )
+
 SERVER_CORE = "0"
 CLIENT_CORE = "1"
 BATCH = 100
@@ -100,20 +102,6 @@ def prepare_for_datasette(path: Path) -> None:
         db.execute("PRAGMA journal_mode=DELETE")  # immutable mode reads the main file alone
     finally:
         db.close()
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 # --------------------------------------------------------------------------- servers
