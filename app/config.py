@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         default=15_000, ge=0,
         description="Longest SQL statement of the app, in ms (0: none); past it a 503 problem.",
     )
+    postgres_loop_reads: int = Field(
+        default=4, ge=0, le=64,
+        description="On PostgreSQL, asyncpg connections per worker on which the hot reads "
+        "(stored documents, list pages) are awaited on the event loop (0: read synchronously).",
+    )
     cache_max_age: int = Field(default=300, ge=0, description="Cache-Control max-age, seconds.")
     cors_origins: list[str] = Field(
         default_factory=lambda: ["*"], description='JSON list of origins allowed to read, ["*"].'

@@ -184,19 +184,24 @@ class PreparedRead:
 
     def __init__(self, statement: Any) -> None:
         self.statement = statement
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
+        self._compiled: dict[
+            tuple[str, str], tuple[str, tuple[str, ...] | None, dict[str, Any]]
+        ] = {}
 
     def _for(self, dialect: Any) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
-        found = self._compiled.get(dialect.name)
+        key = (dialect.name, dialect.driver)  # psycopg's %(name)s, asyncpg's $1 (app.loop_reads)
+        found = self._compiled.get(key)
         if found is None:
             compiled = self.statement.compile(dialect=dialect)
             names = tuple(compiled.positiontup) if compiled.positional else None
-            found = self._compiled[dialect.name] = (
+            found = self._compiled[key] = (
                 compiled.string, names, dict(compiled.construct_params(_check=False))
             )
         return found
 
-    def _parameters(self, dialect: Any, values: dict[str, Any]) -> tuple[str, Any]:
+    def parameters(self, dialect: Any, values: dict[str, Any]) -> tuple[str, Any]:
+        """The SQL for ``dialect`` and these values in its driver's shape (a tuple when positional),
+        the statement's own defaults (constants it binds) filled in."""
         sql, names, defaults = self._for(dialect)
         given = {**defaults, **values}
         return sql, tuple(given[name] for name in names) if names is not None else given
@@ -213,7 +218,7 @@ class PreparedRead:
     def _run(
         self, source: Engine | Connection, values: dict[str, Any], *, many: bool
     ) -> list[tuple[Any, ...]]:
-        sql, parameters = self._parameters(source.dialect, values)
+        sql, parameters = self.parameters(source.dialect, values)
         if isinstance(source, Connection):
             result = source.exec_driver_sql(sql, parameters)
             rows = result.all() if many else [row for row in [result.first()] if row is not None]

@@ -39,6 +39,7 @@ from app.db import get_engine
 from app.errors import install_error_handlers
 from app.exporters import citation_catalog
 from app.ingest.references import warm_up
+from app.loop_reads import LoopReads
 from app.observability.logs import configure_logging
 from app.observability.metrics import metrics_endpoint
 from app.observability.middleware import ObservabilityMiddleware, note_route
@@ -57,7 +58,7 @@ DOCS_URL, REDOC_URL = "/docs", "/redoc"
 
 
 @asynccontextmanager
-async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # The parser's models (the CRF tagger, lingua's language models) cost ~30 MiB and ~0.5 s of
     # CPU: loaded here on request, else by the first parse (in the heavy-work pool, off the
     # event loop), so a worker that never parses never carries them (docs/limits.md).
@@ -67,8 +68,22 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # with a cold disk cache, ~3 MiB) is read once here, in a thread: built by the first request
     # that names a style, it stalled the event loop (include=citation:...) or ran past 10 s.
     await run_in_threadpool(citation_catalog.styles)
-    yield
-    get_engine().dispose()
+    settings = get_settings()
+    engine = get_engine()
+    loop_reads = None
+    if engine.dialect.name == "postgresql" and settings.postgres_loop_reads:
+        # The hot reads' connections for this worker's event loop (app.loop_reads).
+        loop_reads = app.state.loop_reads = LoopReads(
+            engine.url, size=settings.postgres_loop_reads,
+            statement_timeout_ms=settings.statement_timeout_ms,
+        )
+    try:
+        yield
+    finally:
+        if loop_reads is not None:
+            app.state.loop_reads = None
+            await loop_reads.close()
+        engine.dispose()
 
 
 def create_app() -> FastAPI:

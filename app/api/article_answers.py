@@ -23,7 +23,6 @@ from app.exporters import Negotiated
 from app.schemas import ArticlePublic
 from app.services import articles as article_service
 from app.services import changes as change_service
-from app.services import documents as document_service
 from app.services.documents import (
     StoredArticle,
     compose_article,
@@ -123,10 +122,9 @@ async def article_in_format(
     includes = checked_includes(include, None)
     if as_json:
         # The hot path: the stored documents, one primary-key lookup, on the event loop.
-        with reads.source() as source:
-            stored = document_service.stored_article(
-                source, article_id=article_id, doi=doi, references=includes.references
-            )
+        stored = await reads.stored_article(
+            article_id=article_id, doi=doi, references=includes.references
+        )
         if stored is not None:
             if includes.styles:  # formatting citations is CPU work: off the event loop
                 return await run_in_threadpool(

@@ -11,11 +11,15 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Query, Request, Response
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.config import get_settings
-from app.db import get_engine, get_session
+from app.db import PreparedRead, get_engine, get_session
+from app.loop_reads import LoopReads
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorCodec, listing_scope
 from app.public_urls import absolute_url, app_path
+from app.services.documents import StoredArticle, stored_article_from, stored_article_read
+from app.services.stored_pages import PageRead, StoredPage, page_from
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -49,11 +53,16 @@ class Reads:
     """Where a hot route reads: ``source`` for stored documents (the engine, whose pooled
     connections are used with the driver's cursor, no session at all) and ``session()`` for
     anything else. When ``get_session`` is overridden (tests), documents are read through the
-    override's session too, so they see its transaction and its statements are counted."""
+    override's session too, so they see its transaction and its statements are counted.
+    On PostgreSQL the prepared statements are awaited on the worker's ``loop`` reads
+    (app.loop_reads), so the event loop serves other requests during their round trips."""
 
-    def __init__(self, factory: SessionFactory, engine: Engine | None) -> None:
+    def __init__(
+        self, factory: SessionFactory, engine: Engine | None, loop: LoopReads | None = None
+    ) -> None:
         self.session = factory
         self.engine = engine
+        self.loop = loop
 
     @contextmanager
     def source(self) -> Iterator[Engine | Session]:
@@ -63,12 +72,62 @@ class Reads:
         with self.session() as session:
             yield session
 
+    async def rows(
+        self, statement: PreparedRead, values: dict[str, Any], *, many: bool, bounded: bool = True
+    ) -> list[tuple[Any, ...]]:
+        """A prepared statement's rows (``many``) or first row: awaited on the loop reads, else
+        run on ``source``, on the event loop when its work is ``bounded`` (a primary-key lookup,
+        a page walked along an index), else in the thread pool."""
+        if self.loop is not None:
+            return await self.loop.rows(statement, values, many=many)
+
+        def run() -> list[tuple[Any, ...]]:
+            with self.source() as source:
+                bind = source.connection() if isinstance(source, Session) else source
+                if many:
+                    return statement.all(bind, values)
+                return [row for row in [statement.first(bind, values)] if row is not None]
+
+        return run() if bounded else await run_in_threadpool(run)
+
+    async def stored_article(
+        self, *, article_id: int | None = None, doi: str | None = None, references: bool = False
+    ) -> StoredArticle | None:
+        """app.services.documents.stored_article, read as ``rows`` reads."""
+        statement, key = stored_article_read(article_id=article_id, doi=doi, references=references)
+        found = await self.rows(statement, key, many=False)
+        return stored_article_from(found[0] if found else None, references)
+
+    async def page(
+        self, build: Callable[[str], PageRead], *, bounded: bool = True
+    ) -> StoredPage | None:
+        """A page of stored list items (app.services.stored_pages), its statement built for the
+        dialect read, awaited or run as ``rows`` reads are."""
+        if self.loop is not None:
+            read = build("postgresql")
+            return page_from(read, await self.loop.rows(read.statement, read.values, many=True))
+
+        def run() -> StoredPage | None:
+            with self.source() as source:
+                bind = source.connection() if isinstance(source, Session) else source
+                return build(bind.dialect.name).run(bind)
+
+        return run() if bounded else await run_in_threadpool(run)
+
+
+def reads_of(app: FastAPI) -> Reads:
+    """The reads of a request to ``app`` (on the running event loop)."""
+    if get_session in app.dependency_overrides:
+        return Reads(session_factory(app), None)
+    loop = getattr(app.state, "loop_reads", None)
+    if loop is not None and not loop.serves_running_loop():
+        loop = None  # opened by another loop's lifespan (tests): read synchronously
+    return Reads(session_factory(app), get_engine(), loop)
+
 
 async def reads(request: Request) -> Reads:
     # async and no generator: no thread-pool hop, no exit stack, no session opened per request.
-    if get_session in request.app.dependency_overrides:
-        return Reads(session_factory(request.app), None)
-    return Reads(session_factory(request.app), get_engine())
+    return reads_of(request.app)
 
 
 ReadsDep = Annotated[Reads, Depends(reads)]

@@ -19,19 +19,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine
-from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.routing import BaseRoute, Match
 from starlette.types import Receive, Scope, Send
 
-from app.api.deps import Reads, cursor_codec, session_factory
+from app.api.deps import cursor_codec, reads_of
 from app.api.languages import (
     LanguagePreference,
     localized_text,
@@ -40,7 +38,6 @@ from app.api.languages import (
 )
 from app.api.params import checked_doi_text
 from app.api.responses import spliced_page
-from app.db import get_engine, get_session
 from app.errors import ProblemError
 from app.observability.middleware import noted
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT, listing_scope
@@ -49,10 +46,11 @@ from app.schemas import ArticlePage, ReferencePage
 from app.search import query_tokens
 from app.services.stored_pages import (
     ARTICLE_FILTERS,
+    PageRead,
     StoredPage,
-    article_page,
+    article_page_read,
     bounded_by_page,
-    reference_page,
+    reference_page_read,
 )
 
 _PASSED = "app.hot_lists.plan"
@@ -180,9 +178,6 @@ def _headers() -> Response:
     return response
 
 
-Source = Engine | Connection | Session
-
-
 class StoredListRoute(BaseRoute):
     """Matches the plain requests of one list (see the module docstring)."""
 
@@ -191,7 +186,7 @@ class StoredListRoute(BaseRoute):
         app: FastAPI,
         api_route: APIRoute,
         plan: Callable[[str, dict[str, str]], Plan | None],
-        read: Callable[[Source, Plan], StoredPage | None],
+        read: Callable[[Plan, str], PageRead],
         answer: Callable[[Scope, Plan, StoredPage], Response],
     ) -> None:
         self.app = app
@@ -219,29 +214,23 @@ class StoredListRoute(BaseRoute):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         plan: Plan = scope[_PASSED]
         noted(scope, self.api_route)  # logs and metrics, HEAD requests included
-        overridden = get_session in self.app.dependency_overrides
-        reads = Reads(session_factory(self.app), None if overridden else get_engine())
-
-        def page() -> StoredPage | None:
-            with reads.source() as source:
-                return self.read(source, plan)
-
+        reads = reads_of(self.app)
         # The engine's dialect; a test's overriding session reads in the thread pool.
         dialect = reads.engine.dialect.name if reads.engine is not None else None
-        found = page() if plan.on_event_loop(dialect) else await run_in_threadpool(page)
+        found = await reads.page(partial(self.read, plan), bounded=plan.on_event_loop(dialect))
         if found is None:  # an item not stored yet: the API route renders it
             await self.app.router(scope, receive, send)  # this route no longer matches
             return
         await self.answer(scope, plan, found)(scope, receive, send)
 
 
-def read_articles(source: Source, plan: Plan) -> StoredPage | None:
-    return article_page(source, plan.filters, plan.limit, plan.after)
+def read_articles(plan: Plan, _dialect: str) -> PageRead:
+    return article_page_read(plan.filters, plan.limit, plan.after)
 
 
-def read_references(source: Source, plan: Plan) -> StoredPage | None:
-    return reference_page(
-        source, words=plan.words, doi=plan.doi, limit=plan.limit, after=plan.after
+def read_references(plan: Plan, dialect: str) -> PageRead:
+    return reference_page_read(
+        dialect, words=plan.words, doi=plan.doi, limit=plan.limit, after=plan.after
     )
 
 

@@ -22,12 +22,10 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import Receive, Scope, Send
 
 from app.api.article_answers import stored_json
-from app.api.deps import Reads, session_factory
+from app.api.deps import reads_of
 from app.api.languages import LanguagePreference, parse_accept_language
-from app.db import get_engine, get_session
 from app.exporters import NotAcceptable, negotiate
 from app.observability.middleware import noted
-from app.services.documents import stored_article
 
 _PATH = re.compile(r"/articles/([1-9][0-9]{0,9})")
 _QUERIES = {b"": False, b"include=references": True}
@@ -80,12 +78,8 @@ class StoredArticleRoute(BaseRoute):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         article_id: int = scope["path_params"]["article_id"]
         noted(scope, self.api_route)  # logs and metrics, HEAD requests included
-        overridden = get_session in self.app.dependency_overrides
-        reads = Reads(session_factory(self.app), None if overridden else get_engine())
-        with reads.source() as source:
-            stored = stored_article(
-                source, article_id=article_id, references=scope[_PASSED]
-            )
+        reads = reads_of(self.app)
+        stored = await reads.stored_article(article_id=article_id, references=scope[_PASSED])
         if stored is None:  # no current document: the API route answers (rows, 404, 410)
             await self.app.router(scope, receive, send)  # this route no longer matches
             return

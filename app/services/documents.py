@@ -255,10 +255,23 @@ def stored_article(
     article does not exist or its document is not current (the caller answers from the rows).
 
     ``source`` is an Engine (a pooled connection, the driver's cursor: the serving path), or a
-    Connection or Session whose transaction the read joins."""
+    Connection or Session whose transaction the read joins. The API awaits the same statement
+    (stored_article_read, stored_article_from) on the event loop where it can (app.api.deps)."""
+    statement, key = stored_article_read(article_id=article_id, doi=doi, references=references)
+    bind = source.connection() if isinstance(source, Session) else source
+    return stored_article_from(statement.first(bind, key), references)
+
+
+def stored_article_read(
+    *, article_id: int | None = None, doi: str | None = None, references: bool = False
+) -> tuple[PreparedRead, dict[str, Any]]:
+    """The lookup of one article's stored documents, and its key."""
     statement = _STATEMENTS[doi is not None, references]
-    key = {"doi": doi} if doi is not None else {"article_id": article_id}
-    row = statement.first(source.connection() if isinstance(source, Session) else source, key)
+    return statement, {"doi": doi} if doi is not None else {"article_id": article_id}
+
+
+def stored_article_from(row: tuple[Any, ...] | None, references: bool) -> StoredArticle | None:
+    """A row of the lookup (stored_article_read) as the article's stored documents."""
     if row is None:
         return None
     return StoredArticle(

@@ -51,6 +51,24 @@ def _source(source: Engine | Connection | Session) -> Engine | Connection:
     return source.connection() if isinstance(source, Session) else source
 
 
+@dataclass(frozen=True, slots=True)
+class PageRead:
+    """A page's one statement with its values, and how its rows make the page (page_from)."""
+
+    statement: PreparedRead
+    values: dict[str, Any]
+    limit: int
+    languages: bool
+
+    def run(self, source: Engine | Connection | Session) -> StoredPage | None:
+        """The page read synchronously from ``source`` (the API may await it instead)."""
+        return page_from(self, self.statement.all(_source(source), self.values))
+
+
+def page_from(read: PageRead, rows: Sequence[tuple[Any, ...]]) -> StoredPage | None:
+    return _page(rows, read.limit, read.languages)
+
+
 def _page(rows: Sequence[tuple[Any, ...]], limit: int, languages: bool) -> StoredPage | None:
     """Rows of (id, item JSON[, language]) read ``limit + 1`` at a time, as a page."""
     shown = rows[:limit]
@@ -96,12 +114,16 @@ def article_page(
     """Articles matching these equality filters (names of ARTICLE_FILTERS), in id order, after
     the id ``after``, from their stored summaries: one statement. None when a summary of the
     page is not stored (the caller answers from the general listing)."""
+    return article_page_read(filters, limit, after).run(source)
+
+
+def article_page_read(filters: Mapping[str, int], limit: int, after: int | None) -> PageRead:
+    """The statement of article_page, with its values."""
     names = tuple(sorted(filters))
     values: dict[str, Any] = {**filters, "limit": limit + 1}
     if after is not None:
         values["after"] = after
-    rows = _article_statement(names, after is not None).all(_source(source), values)
-    return _page(rows, limit, languages=True)
+    return PageRead(_article_statement(names, after is not None), values, limit, languages=True)
 
 
 # --------------------------------------------------------------------------- references
@@ -150,7 +172,15 @@ def reference_page(
     when given, in id order after the id ``after``, as their stored JSON: one statement. None
     when a reference of the page has no stored JSON."""
     bind = _source(source)
-    dialect = bind.dialect.name
+    return reference_page_read(
+        bind.dialect.name, words=words, doi=doi, limit=limit, after=after
+    ).run(bind)
+
+
+def reference_page_read(
+    dialect: str, *, words: list[str] | None, doi: str | None, limit: int, after: int | None
+) -> PageRead:
+    """The statement of reference_page on ``dialect``, with its values."""
     values: dict[str, Any] = {"limit": limit + 1}
     if words:
         values.update(search_parameters(dialect, words))
@@ -159,4 +189,4 @@ def reference_page(
     if after is not None:
         values["after"] = after
     statement = _reference_statement(dialect, len(words or ()), doi is not None, after is not None)
-    return _page(statement.all(bind, values), limit, languages=False)
+    return PageRead(statement, values, limit, languages=False)

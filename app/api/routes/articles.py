@@ -343,10 +343,7 @@ async def list_article_references(
     response.headers["Vary"] = "Accept"
     if after is None:
         # The whole list fits the page (the usual case): the stored list, one lookup.
-        with reads.source() as source:
-            stored = document_service.stored_article(
-                source, article_id=article_id, references=True
-            )
+        stored = await reads.stored_article(article_id=article_id, references=True)
         if stored is not None and stored.reference_list is not None:
             if stored.reference_count <= paging.limit:
                 return page_json(
