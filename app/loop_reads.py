@@ -36,6 +36,8 @@ ASYNCPG = asyncpg_dialect()
 # connection exceptions, insufficient resources, operator intervention (57014 is a statement
 # timeout), transaction rollback.
 _UNAVAILABLE = ("08", "40", "53", "57")
+# What a read or a connect can fail with: the server's errors, the driver's, the network's.
+_FAILURES = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
 _DISABLED = {"", "none", "null"}  # psycopg: None never prepares (0 prepares at once)
 
 
@@ -68,6 +70,9 @@ class LoopReads:
         self._arguments = connect_arguments(url, statement_timeout_ms)
         self._idle: list[asyncpg.Connection] = []
         self._slots = asyncio.Semaphore(max(1, size))
+        # The server stops a statement at the timeout; this stops waiting for a server that went
+        # silent (a dead network answers nothing), a little later.
+        self._wait = statement_timeout_ms / 1000 + 5 if statement_timeout_ms else None
         self._closed = False
 
     def serves_running_loop(self) -> bool:
@@ -87,12 +92,12 @@ class LoopReads:
                 connection, fresh = await self._take(sql)
                 try:
                     if many:
-                        records = await connection.fetch(sql, *parameters)
+                        records = await connection.fetch(sql, *parameters, timeout=self._wait)
                     else:
-                        record = await connection.fetchrow(sql, *parameters)
+                        record = await connection.fetchrow(sql, *parameters, timeout=self._wait)
                         records = [record] if record is not None else []
-                except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-                    gone = connection.is_closed()
+                except _FAILURES as exc:
+                    gone = connection.is_closed() or isinstance(exc, TimeoutError)
                     if gone:
                         connection.terminate()
                         if not fresh and not retry:
@@ -116,7 +121,7 @@ class LoopReads:
                 return connection, False
         try:
             return await asyncpg.connect(**self._arguments), True
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as exc:
+        except _FAILURES as exc:
             raise OperationalError(sql, None, exc) from exc
 
     def _give(self, connection: asyncpg.Connection) -> None:

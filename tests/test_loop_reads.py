@@ -56,6 +56,16 @@ def test_a_pooler_that_cannot_prepare_turns_the_statement_cache_off(
     assert "prepare_threshold" not in found["dsn"]
 
 
+def test_a_database_that_cannot_be_reached_is_an_operational_error() -> None:
+    async def body() -> None:
+        reads = LoopReads(make_url("postgresql://u@127.0.0.1:1/d"), size=1, statement_timeout_ms=0)
+        with pytest.raises(OperationalError):  # the API's 503
+            await reads.rows(BACKEND, {}, many=False)
+        await reads.close()
+
+    asyncio.run(body())
+
+
 @pytest.fixture(scope="module", params=["postgresql"])
 def postgres_url(request: pytest.FixtureRequest, databases: ThrowawayDatabases) -> str:
     """A migrated PostgreSQL database (loop reads are PostgreSQL's: SQLite reads in-process)."""
