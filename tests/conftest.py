@@ -99,6 +99,15 @@ def database_url(request: pytest.FixtureRequest, databases: ThrowawayDatabases) 
     return url
 
 
+@pytest.fixture(scope="module", params=["postgresql"])
+def postgres_url(request: pytest.FixtureRequest, databases: ThrowawayDatabases) -> str:
+    """A migrated PostgreSQL database, for what only PostgreSQL has (its id names the dialect,
+    so `-k "not postgresql"` leaves these tests out as it does the parametrised ones)."""
+    url = databases.create(request.param)
+    upgrade(url)
+    return url
+
+
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url, pool_size=2)

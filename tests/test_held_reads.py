@@ -21,7 +21,17 @@ BACKEND = PreparedRead(select(func.pg_backend_pid()))
 @pytest.fixture
 def probe(database_url: str) -> Iterator[tuple[Engine, PreparedRead, str]]:
     """An engine, a table of its own with one committed row (1, 'a'), and a prepared read of it."""
-    engine = make_engine(database_url, pool_size=2)
+    yield from _probe(database_url)
+
+
+@pytest.fixture
+def postgres_probe(postgres_url: str) -> Iterator[tuple[Engine, PreparedRead, str]]:
+    """The probe on PostgreSQL, whose reads run on held connections (SQLite's on its pool)."""
+    yield from _probe(postgres_url)
+
+
+def _probe(url: str) -> Iterator[tuple[Engine, PreparedRead, str]]:
+    engine = make_engine(url, pool_size=2)
     name = f"held_probe_{uuid.uuid4().hex[:8]}"
     with engine.begin() as connection:
         connection.execute(text(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY, v TEXT)"))
@@ -34,11 +44,6 @@ def probe(database_url: str) -> Iterator[tuple[Engine, PreparedRead, str]]:
         with engine.begin() as connection:
             connection.execute(text(f"DROP TABLE {name}"))
         engine.dispose()
-
-
-def _postgres_only(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("held connections are PostgreSQL's (SQLite reads on its pool)")
 
 
 def test_a_prepared_read_sees_each_commit_on_its_next_run(
@@ -56,10 +61,9 @@ def test_a_prepared_read_sees_each_commit_on_its_next_run(
 
 
 def test_a_prepared_read_holds_no_transaction_between_runs(
-    probe: tuple[Engine, PreparedRead, str],
+    postgres_probe: tuple[Engine, PreparedRead, str],
 ) -> None:
-    engine, read, _name = probe
-    _postgres_only(engine)
+    engine, read, _name = postgres_probe
     read.first(engine, {})
     (pid,) = BACKEND.first(engine, {}) or (None,)
     with engine.connect() as connection:
@@ -70,10 +74,9 @@ def test_a_prepared_read_holds_no_transaction_between_runs(
 
 
 def test_a_held_connection_the_server_closed_is_replaced_without_an_error(
-    probe: tuple[Engine, PreparedRead, str],
+    postgres_probe: tuple[Engine, PreparedRead, str],
 ) -> None:
-    engine, read, _name = probe
-    _postgres_only(engine)
+    engine, read, _name = postgres_probe
     (pid,) = BACKEND.first(engine, {}) or (None,)
     with engine.connect() as connection:
         connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
@@ -85,10 +88,9 @@ def test_a_held_connection_the_server_closed_is_replaced_without_an_error(
     assert new_pid != pid
 
 
-def test_held_connections_keep_the_statement_timeout(database_url: str) -> None:
-    engine = make_engine(database_url, pool_size=1, statement_timeout_ms=300)
+def test_held_connections_keep_the_statement_timeout(postgres_url: str) -> None:
+    engine = make_engine(postgres_url, pool_size=1, statement_timeout_ms=300)
     try:
-        _postgres_only(engine)
         runaway = PreparedRead(text(RUNAWAY))
         (pid,) = BACKEND.first(engine, {}) or (None,)
         start = time.monotonic()
@@ -100,9 +102,8 @@ def test_held_connections_keep_the_statement_timeout(database_url: str) -> None:
         engine.dispose()
 
 
-def test_disposing_of_the_engine_closes_its_held_connections(database_url: str) -> None:
-    engine = make_engine(database_url, pool_size=1)
-    _postgres_only(engine)
+def test_disposing_of_the_engine_closes_its_held_connections(postgres_url: str) -> None:
+    engine = make_engine(postgres_url, pool_size=1)
     (pid,) = BACKEND.first(engine, {}) or (None,)
     engine.dispose()
     deadline = time.monotonic() + 10

@@ -24,7 +24,6 @@ from app.db import PreparedRead, make_engine
 from app.ingest.ojs_page import parse_page
 from app.loop_reads import LoopReads, connect_arguments
 from app.services.loading import store_record
-from tests.conftest import ThrowawayDatabases, upgrade
 
 BACKEND = PreparedRead(select(func.pg_backend_pid()))
 SLEEPY = PreparedRead(select(func.pg_backend_pid(), func.pg_sleep(0.05)))
@@ -64,14 +63,6 @@ def test_a_database_that_cannot_be_reached_is_an_operational_error() -> None:
         await reads.close()
 
     asyncio.run(body())
-
-
-@pytest.fixture(scope="module", params=["postgresql"])
-def postgres_url(request: pytest.FixtureRequest, databases: ThrowawayDatabases) -> str:
-    """A migrated PostgreSQL database (loop reads are PostgreSQL's: SQLite reads in-process)."""
-    url = databases.create(request.param)
-    upgrade(url)
-    return url
 
 
 @pytest.fixture
