@@ -212,16 +212,17 @@ class PreparedRead:
 
     def first(self, source: Engine | Connection, values: dict[str, Any]) -> tuple[Any, ...] | None:
         """The first row for these parameter values, or None."""
-        rows = self._run(source, values, many=False)
+        rows = self.rows(source, values, many=False)
         return rows[0] if rows else None
 
     def all(self, source: Engine | Connection, values: dict[str, Any]) -> list[tuple[Any, ...]]:
         """Every row for these parameter values (a page: the statement bounds them)."""
-        return self._run(source, values, many=True)
+        return self.rows(source, values, many=True)
 
-    def _run(
+    def rows(
         self, source: Engine | Connection, values: dict[str, Any], *, many: bool
     ) -> list[tuple[Any, ...]]:
+        """Every row (``many``) or the first row, as a list (app.loop_reads answers alike)."""
         sql, parameters = self.parameters(source.dialect, values)
         if isinstance(source, Connection):
             result = source.exec_driver_sql(sql, parameters)

@@ -6,21 +6,22 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Query, Request, Response
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.config import get_settings
-from app.db import PreparedRead, get_engine, get_session
+from app.db import get_engine, get_session
 from app.loop_reads import LoopReads
 from app.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorCodec, listing_scope
 from app.public_urls import absolute_url, app_path
 from app.services.documents import StoredArticle, stored_article_from, stored_article_read
-from app.services.stored_pages import PageRead, StoredPage, page_from
+from app.services.stored_pages import PageRead, StoredPage
 
+T = TypeVar("T")
 SessionDep = Annotated[Session, Depends(get_session)]
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 
@@ -50,7 +51,7 @@ def session_factory(app: FastAPI) -> SessionFactory:
 
 
 class Reads:
-    """Where a hot route reads: ``source`` for stored documents (the engine, whose pooled
+    """Where a hot route reads: ``bind()`` for stored documents (the engine, whose pooled
     connections are used with the driver's cursor, no session at all) and ``session()`` for
     anything else. When ``get_session`` is overridden (tests), documents are read through the
     override's session too, so they see its transaction and its statements are counted.
@@ -65,54 +66,44 @@ class Reads:
         self.loop = loop
 
     @contextmanager
-    def source(self) -> Iterator[Engine | Session]:
+    def bind(self) -> Iterator[Engine | Connection]:
+        """The engine, or the overriding session's connection (reads join its transaction)."""
         if self.engine is not None:
             yield self.engine
             return
         with self.session() as session:
-            yield session
+            yield session.connection()
 
-    async def rows(
-        self, statement: PreparedRead, values: dict[str, Any], *, many: bool, bounded: bool = True
-    ) -> list[tuple[Any, ...]]:
-        """A prepared statement's rows (``many``) or first row: awaited on the loop reads, else
-        run on ``source``, on the event loop when its work is ``bounded`` (a primary-key lookup,
-        a page walked along an index), else in the thread pool."""
-        if self.loop is not None:
-            return await self.loop.rows(statement, values, many=many)
+    async def _read(self, work: Callable[[Engine | Connection], T], bounded: bool) -> T:
+        """``work`` on ``bind``: on the event loop when its work is ``bounded`` (a primary-key
+        lookup, a page walked along an index), else in the thread pool."""
 
-        def run() -> list[tuple[Any, ...]]:
-            with self.source() as source:
-                bind = source.connection() if isinstance(source, Session) else source
-                if many:
-                    return statement.all(bind, values)
-                return [row for row in [statement.first(bind, values)] if row is not None]
+        def run() -> T:
+            with self.bind() as bind:
+                return work(bind)
 
         return run() if bounded else await run_in_threadpool(run)
 
     async def stored_article(
         self, *, article_id: int | None = None, doi: str | None = None, references: bool = False
     ) -> StoredArticle | None:
-        """app.services.documents.stored_article, read as ``rows`` reads."""
+        """app.services.documents.stored_article, awaited on the loop reads when there are."""
         statement, key = stored_article_read(article_id=article_id, doi=doi, references=references)
-        found = await self.rows(statement, key, many=False)
+        if self.loop is not None:
+            found = await self.loop.rows(statement, key, many=False)
+        else:
+            found = await self._read(lambda bind: statement.rows(bind, key, many=False), True)
         return stored_article_from(found[0] if found else None, references)
 
     async def page(
         self, build: Callable[[str], PageRead], *, bounded: bool = True
     ) -> StoredPage | None:
         """A page of stored list items (app.services.stored_pages), its statement built for the
-        dialect read, awaited or run as ``rows`` reads are."""
+        dialect read: awaited on the loop reads when there are, else as ``_read`` runs it."""
         if self.loop is not None:
             read = build("postgresql")
-            return page_from(read, await self.loop.rows(read.statement, read.values, many=True))
-
-        def run() -> StoredPage | None:
-            with self.source() as source:
-                bind = source.connection() if isinstance(source, Session) else source
-                return build(bind.dialect.name).run(bind)
-
-        return run() if bounded else await run_in_threadpool(run)
+            return read.page(await self.loop.rows(read.statement, read.values, many=True))
+        return await self._read(lambda bind: build(bind.dialect.name).run(bind), bounded)
 
 
 def reads_of(app: FastAPI) -> Reads:

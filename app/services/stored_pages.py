@@ -53,7 +53,7 @@ def _source(source: Engine | Connection | Session) -> Engine | Connection:
 
 @dataclass(frozen=True, slots=True)
 class PageRead:
-    """A page's one statement with its values, and how its rows make the page (page_from)."""
+    """A page's one statement with its values, and how its rows make the page."""
 
     statement: PreparedRead
     values: dict[str, Any]
@@ -62,23 +62,18 @@ class PageRead:
 
     def run(self, source: Engine | Connection | Session) -> StoredPage | None:
         """The page read synchronously from ``source`` (the API may await it instead)."""
-        return page_from(self, self.statement.all(_source(source), self.values))
+        return self.page(self.statement.all(_source(source), self.values))
 
-
-def page_from(read: PageRead, rows: Sequence[tuple[Any, ...]]) -> StoredPage | None:
-    return _page(rows, read.limit, read.languages)
-
-
-def _page(rows: Sequence[tuple[Any, ...]], limit: int, languages: bool) -> StoredPage | None:
-    """Rows of (id, item JSON[, language]) read ``limit + 1`` at a time, as a page."""
-    shown = rows[:limit]
-    if any(row[1] is None for row in shown):
-        return None  # rendered live by the general listing
-    return StoredPage(
-        items=[row[1] for row in shown],
-        languages=[row[2] for row in shown] if languages else [],
-        next_key=[shown[-1][0]] if len(rows) > limit and shown else None,
-    )
+    def page(self, rows: Sequence[tuple[Any, ...]]) -> StoredPage | None:
+        """Rows of (id, item JSON[, language]) read ``limit + 1`` at a time, as a page."""
+        shown = rows[: self.limit]
+        if any(row[1] is None for row in shown):
+            return None  # rendered live by the general listing
+        return StoredPage(
+            items=[row[1] for row in shown],
+            languages=[row[2] for row in shown] if self.languages else [],
+            next_key=[shown[-1][0]] if len(rows) > self.limit and shown else None,
+        )
 
 
 # --------------------------------------------------------------------------- articles
