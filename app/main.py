@@ -62,13 +62,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # The parser's models (the CRF tagger, lingua's language models) cost ~30 MiB and ~0.5 s of
     # CPU: loaded here on request, else by the first parse (in the heavy-work pool, off the
     # event loop), so a worker that never parses never carries them (docs/limits.md).
-    if get_settings().preload_parser:
+    settings = get_settings()
+    if settings.preload_parser:
         await run_in_threadpool(warm_up)
     # The catalog of ~10,800 citation styles (the head of each CSL file: ~0.3 s of CPU, seconds
     # with a cold disk cache, ~3 MiB) is read once here, in a thread: built by the first request
     # that names a style, it stalled the event loop (include=citation:...) or ran past 10 s.
     await run_in_threadpool(citation_catalog.styles)
-    settings = get_settings()
     engine = get_engine()
     loop_reads = None
     if engine.dialect.name == "postgresql" and settings.postgres_loop_reads:
@@ -98,6 +98,9 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
         dependencies=[Depends(note_route), Depends(reject_unknown_query_parameters)],
     )
+    # Set by the lifespan on PostgreSQL; present from the start so that reading it on every
+    # request (app.api.deps.reads_of) never goes through Starlette State's AttributeError.
+    app.state.loop_reads = None
     install_error_handlers(app)
     # Outermost last: gzip for streams, CORS on every answer (304s too), then conditional GET.
     app.add_middleware(RejectNulMiddleware)

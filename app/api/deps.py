@@ -110,7 +110,7 @@ def reads_of(app: FastAPI) -> Reads:
     """The reads of a request to ``app`` (on the running event loop)."""
     if get_session in app.dependency_overrides:
         return Reads(session_factory(app), None)
-    loop = getattr(app.state, "loop_reads", None)
+    loop: LoopReads | None = app.state.loop_reads  # create_app sets it; the lifespan fills it
     if loop is not None and not loop.serves_running_loop():
         loop = None  # opened by another loop's lifespan (tests): read synchronously
     return Reads(session_factory(app), get_engine(), loop)
