@@ -21,7 +21,8 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from app.config import get_settings
-from app.db import get_engine, make_engine
+from app.db import PreparedRead, get_engine, make_engine
+from tests.support.read_probe import read_probe
 
 # The live server (`python -m app serve` on the seeded demo data) for end-to-end tests.
 pytest_plugins = ["tests.support.live_server"]
@@ -106,6 +107,12 @@ def postgres_url(request: pytest.FixtureRequest, databases: ThrowawayDatabases) 
     url = databases.create(request.param)
     upgrade(url)
     return url
+
+
+@pytest.fixture
+def postgres_probe(postgres_url: str) -> Iterator[tuple[Engine, PreparedRead, str]]:
+    """tests.support.read_probe on PostgreSQL, whose reads run on held connections."""
+    yield from read_probe(postgres_url)
 
 
 @pytest.fixture(scope="session")

@@ -5,45 +5,25 @@ closing them, keep the statement timeout, hold no transaction open and go with t
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, column, func, select, table, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from app.db import PreparedRead, make_engine
-
-RUNAWAY = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
-BACKEND = PreparedRead(select(func.pg_backend_pid()))
+from tests.support.read_probe import (
+    BACKEND,
+    RUNAWAY,
+    backend_alive,
+    read_probe,
+    wait_until_gone,
+)
 
 
 @pytest.fixture
 def probe(database_url: str) -> Iterator[tuple[Engine, PreparedRead, str]]:
-    """An engine, a table of its own with one committed row (1, 'a'), and a prepared read of it."""
-    yield from _probe(database_url)
-
-
-@pytest.fixture
-def postgres_probe(postgres_url: str) -> Iterator[tuple[Engine, PreparedRead, str]]:
-    """The probe on PostgreSQL, whose reads run on held connections (SQLite's on its pool)."""
-    yield from _probe(postgres_url)
-
-
-def _probe(url: str) -> Iterator[tuple[Engine, PreparedRead, str]]:
-    engine = make_engine(url, pool_size=2)
-    name = f"held_probe_{uuid.uuid4().hex[:8]}"
-    with engine.begin() as connection:
-        connection.execute(text(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY, v TEXT)"))
-        connection.execute(text(f"INSERT INTO {name} VALUES (1, 'a')"))
-    probe = table(name, column("id"), column("v"))
-    read = PreparedRead(select(probe.c.v).where(probe.c.id == 1))
-    try:
-        yield engine, read, name
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP TABLE {name}"))
-        engine.dispose()
+    yield from read_probe(database_url)
 
 
 def test_a_prepared_read_sees_each_commit_on_its_next_run(
@@ -80,9 +60,7 @@ def test_a_held_connection_the_server_closed_is_replaced_without_an_error(
     (pid,) = BACKEND.first(engine, {}) or (None,)
     with engine.connect() as connection:
         connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-    deadline = time.monotonic() + 10
-    while _backend_alive(engine, pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until_gone(engine, pid)
     assert read.first(engine, {}) == ("a",)
     (new_pid,) = BACKEND.first(engine, {}) or (None,)
     assert new_pid != pid
@@ -106,16 +84,6 @@ def test_disposing_of_the_engine_closes_its_held_connections(postgres_url: str) 
     engine = make_engine(postgres_url, pool_size=1)
     (pid,) = BACKEND.first(engine, {}) or (None,)
     engine.dispose()
-    deadline = time.monotonic() + 10
-    while _backend_alive(engine, pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _backend_alive(engine, pid)
+    wait_until_gone(engine, pid)
+    assert not backend_alive(engine, pid)
     engine.dispose()
-
-
-def _backend_alive(engine: Engine, pid: int | None) -> bool:
-    with engine.connect() as connection:
-        found = connection.execute(
-            text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
-        ).scalar()
-    return bool(found)

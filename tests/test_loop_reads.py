@@ -8,13 +8,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, column, func, select, table, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -24,10 +23,9 @@ from app.db import PreparedRead, make_engine
 from app.ingest.ojs_page import parse_page
 from app.loop_reads import LoopReads, connect_arguments
 from app.services.loading import store_record
+from tests.support.read_probe import BACKEND, RUNAWAY, backend_alive, wait_until_gone
 
-BACKEND = PreparedRead(select(func.pg_backend_pid()))
 SLEEPY = PreparedRead(select(func.pg_backend_pid(), func.pg_sleep(0.05)))
-RUNAWAY = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
 
 
 def test_connect_arguments_keep_the_urls_parameters_and_add_the_statement_timeout() -> None:
@@ -65,24 +63,6 @@ def test_a_database_that_cannot_be_reached_is_an_operational_error() -> None:
     asyncio.run(body())
 
 
-@pytest.fixture
-def probe(postgres_url: str) -> Iterator[tuple[Engine, PreparedRead, str]]:
-    """An engine, a table of its own with one committed row (1, 'a'), and a prepared read of it."""
-    engine = make_engine(postgres_url, pool_size=2)
-    name = f"loop_probe_{uuid.uuid4().hex[:8]}"
-    with engine.begin() as connection:
-        connection.execute(text(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY, v TEXT)"))
-        connection.execute(text(f"INSERT INTO {name} VALUES (1, 'a')"))
-    probe = table(name, column("id"), column("v"))
-    read = PreparedRead(select(probe.c.v).where(probe.c.id == 1))
-    try:
-        yield engine, read, name
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP TABLE {name}"))
-        engine.dispose()
-
-
 def on_loop(
     engine: Engine, body: Callable[[LoopReads], Awaitable[Any]], size: int = 2, timeout: int = 0
 ) -> Any:
@@ -103,9 +83,9 @@ async def pid(reads: LoopReads) -> int:
 
 
 def test_a_loop_read_sees_each_commit_on_its_next_run(
-    probe: tuple[Engine, PreparedRead, str],
+    postgres_probe: tuple[Engine, PreparedRead, str],
 ) -> None:
-    engine, read, name = probe
+    engine, read, name = postgres_probe
 
     async def body(reads: LoopReads) -> None:
         assert await reads.rows(read, {}, many=False) == [("a",)]
@@ -121,9 +101,9 @@ def test_a_loop_read_sees_each_commit_on_its_next_run(
 
 
 def test_a_connection_the_server_closed_is_replaced_without_an_error(
-    probe: tuple[Engine, PreparedRead, str],
+    postgres_probe: tuple[Engine, PreparedRead, str],
 ) -> None:
-    engine, read, _name = probe
+    engine, read, _name = postgres_probe
 
     async def body(reads: LoopReads) -> None:
         first = await pid(reads)
@@ -154,9 +134,9 @@ def test_loop_reads_keep_the_statement_timeout_and_their_connection(postgres_url
 
 
 def test_no_more_connections_than_asked_are_in_use_at_once(
-    probe: tuple[Engine, PreparedRead, str],
+    postgres_probe: tuple[Engine, PreparedRead, str],
 ) -> None:
-    engine, _read, _name = probe
+    engine, _read, _name = postgres_probe
 
     async def body(reads: LoopReads) -> set[int]:
         rows = await asyncio.gather(*(reads.rows(SLEEPY, {}, many=False) for _ in range(8)))
@@ -166,9 +146,9 @@ def test_no_more_connections_than_asked_are_in_use_at_once(
 
 
 def test_a_read_cancelled_half_way_drops_its_connection(
-    probe: tuple[Engine, PreparedRead, str],
+    postgres_probe: tuple[Engine, PreparedRead, str],
 ) -> None:
-    engine, _read, _name = probe
+    engine, _read, _name = postgres_probe
 
     async def body(reads: LoopReads) -> None:
         first = await pid(reads)
@@ -184,27 +164,12 @@ def test_a_read_cancelled_half_way_drops_its_connection(
 
 
 def test_closing_the_reads_closes_their_connections(
-    probe: tuple[Engine, PreparedRead, str],
+    postgres_probe: tuple[Engine, PreparedRead, str],
 ) -> None:
-    engine, _read, _name = probe
+    engine, _read, _name = postgres_probe
     first = on_loop(engine, pid)
     wait_until_gone(engine, first)
     assert not backend_alive(engine, first)
-
-
-def wait_until_gone(engine: Engine, backend: int) -> None:
-    """Waits (up to 10 s) for a backend to leave (blocking: tests only)."""
-    deadline = time.monotonic() + 10
-    while backend_alive(engine, backend) and time.monotonic() < deadline:
-        time.sleep(0.05)
-
-
-def backend_alive(engine: Engine, backend: int) -> bool:
-    with engine.connect() as connection:
-        found = connection.execute(
-            text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": backend}
-        ).scalar()
-    return bool(found)
 
 
 # --------------------------------------------------------------------------- the app
