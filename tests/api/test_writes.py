@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -351,13 +352,22 @@ def test_put_references_parses_them_and_reads_see_the_change(
     assert stale.status_code == 412
 
 
+def put_text_references(
+    client: TestClient, seeded: LoadResult, tokens: dict[str, str], lines: bytes
+) -> httpx.Response:
+    """PUT the seeded article's reference list as text/plain lines, whatever its tag."""
+    return client.put(
+        f"/articles/{seeded.article_id}/references",
+        content=lines,
+        headers=bearer(tokens["write"], **{"If-Match": "*", "Content-Type": "text/plain"}),
+    )
+
+
 def test_put_references_as_text_lines(
     client: TestClient, seeded: LoadResult, tokens: dict[str, str]
 ) -> None:
-    response = client.put(
-        f"/articles/{seeded.article_id}/references",
-        content=b"First ref. J Ex. 2001;1:1-2.\n\n  Second ref. J Ex. 2002;2:3-4.\n",
-        headers=bearer(tokens["write"], **{"If-Match": "*", "Content-Type": "text/plain"}),
+    response = put_text_references(
+        client, seeded, tokens, b"First ref. J Ex. 2001;1:1-2.\n\n  Second ref. J Ex. 2002;2:3-4.\n"
     )
     assert response.status_code == 200
     assert [i["raw"] for i in response.json()["items"]] == [
@@ -370,11 +380,7 @@ def test_text_bodies_say_in_the_schema_that_they_hold_no_nul(
     client: TestClient, seeded: LoadResult, tokens: dict[str, str]
 ) -> None:
     # make fuzz (ST202): a text/plain reference list with a NUL was schema-valid but refused.
-    response = client.put(
-        f"/articles/{seeded.article_id}/references",
-        content=b"A ref.\x00 J Ex. 2001;1:1-2.\n",
-        headers=bearer(tokens["write"], **{"If-Match": "*", "Content-Type": "text/plain"}),
-    )
+    response = put_text_references(client, seeded, tokens, b"A ref.\x00 J Ex. 2001;1:1-2.\n")
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     paths = client.get("/openapi.json").json()["paths"]
